@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Installs, idempotently and without prompting, every Debian package (and npm package) that kyoso's
+# build, tests, benchmarks and demo need. Safe to run again: apt-get skips what is installed.
+#   scripts/install-deps.sh            # C++ build + tests + benchmarks + Python peers
+#   KYOSO_SKIP_BROWSER=1 scripts/...   # skip Chromium (UI tests then cannot run)
+set -euo pipefail
+
+packages=(
+  build-essential cmake ninja-build pkg-config git
+  libeigen3-dev liblbfgspp-dev libnlopt-cxx-dev
+  libsqlite3-dev sqlite3 libpqxx-dev libpq-dev
+  nlohmann-json3-dev libcli11-dev libcpp-httplib-dev libssl-dev zlib1g-dev libbrotli-dev
+  libspdlog-dev libfmt-dev
+  libfftw3-dev libfftw3-mpi-dev libopenmpi-dev openmpi-bin
+  libgtest-dev libgmock-dev libbenchmark-dev
+  python3 python3-numpy python3-scipy python3-sklearn python3-optuna
+)
+if [ -z "${KYOSO_SKIP_BROWSER:-}" ]; then packages+=(chromium); fi
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "install-deps: installing ${missing[*]}"
+  SUDO=""
+  if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
+  export DEBIAN_FRONTEND=noninteractive
+  $SUDO apt-get update -qq
+  $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+else
+  echo "install-deps: all Debian packages present"
+fi
