@@ -8,7 +8,7 @@ set -euo pipefail
 packages=(
   build-essential cmake ninja-build pkg-config git
   libeigen3-dev liblbfgspp-dev libnlopt-cxx-dev
-  libsqlite3-dev sqlite3 libpqxx-dev libpq-dev
+  libsqlite3-dev sqlite3 libpqxx-dev libpq-dev postgresql
   nlohmann-json3-dev libcli11-dev libcpp-httplib-dev libssl-dev zlib1g-dev libbrotli-dev
   libspdlog-dev libfmt-dev
   libfftw3-dev libfftw3-mpi-dev libopenmpi-dev openmpi-bin

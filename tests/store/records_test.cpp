@@ -55,8 +55,8 @@ TEST(ExperimentJson, HasTheDocumentedFields) {
   experiment.params = {{"max_temp", 556}, {"atmosphere", "Ar"}};
   experiment.status = Status::kDone;
   experiment.source = Source::kEngine;
-  experiment.results["jc"] = Measurement{.value = 1.5e4, .uncertainty = 300.0, .by = "ana",
-                                         .at = "2026-01-01T00:00:00.000Z"};
+  experiment.results["jc"] = Measurement{
+      .value = 1.5e4, .uncertainty = 300.0, .by = "ana", .at = "2026-01-01T00:00:00.000Z"};
   const nlohmann::json json = ToJson(experiment);
   EXPECT_EQ(json["id"], 7);
   EXPECT_EQ(json["status"], "done");

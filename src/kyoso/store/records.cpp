@@ -24,8 +24,8 @@ std::string ToString(Status status) {
 }
 
 std::optional<Status> ParseStatus(const std::string& text) {
-  for (Status status : {Status::kProposed, Status::kRunning, Status::kDone, Status::kFailed,
-                        Status::kWithdrawn}) {
+  for (Status status :
+       {Status::kProposed, Status::kRunning, Status::kDone, Status::kFailed, Status::kWithdrawn}) {
     if (ToString(status) == text) return status;
   }
   return std::nullopt;
@@ -80,10 +80,10 @@ std::string NowUtc() {
 }
 
 nlohmann::json ToJson(const Measurement& measurement) {
-  nlohmann::json json = {{"value", measurement.value}, {"by", measurement.by},
-                         {"at", measurement.at}};
-  json["uncertainty"] = measurement.uncertainty ? nlohmann::json(*measurement.uncertainty)
-                                                : nlohmann::json(nullptr);
+  nlohmann::json json = {
+      {"value", measurement.value}, {"by", measurement.by}, {"at", measurement.at}};
+  json["uncertainty"] =
+      measurement.uncertainty ? nlohmann::json(*measurement.uncertainty) : nlohmann::json(nullptr);
   return json;
 }
 
@@ -99,8 +99,8 @@ nlohmann::json ToJson(const Experiment& experiment) {
           {"source", ToString(experiment.source)},
           {"proposer", experiment.proposer},
           {"rationale", experiment.rationale},
-          {"batch_id", experiment.batch_id ? nlohmann::json(*experiment.batch_id)
-                                           : nlohmann::json(nullptr)},
+          {"batch_id",
+           experiment.batch_id ? nlohmann::json(*experiment.batch_id) : nlohmann::json(nullptr)},
           {"created_at", experiment.created_at},
           {"updated_at", experiment.updated_at},
           {"prediction", experiment.prediction},
@@ -111,8 +111,8 @@ nlohmann::json ToJson(const Experiment& experiment) {
 
 nlohmann::json ToJson(const HistoryEntry& entry) {
   return {{"seq", entry.seq},
-          {"experiment_id", entry.experiment_id ? nlohmann::json(*entry.experiment_id)
-                                                : nlohmann::json(nullptr)},
+          {"experiment_id",
+           entry.experiment_id ? nlohmann::json(*entry.experiment_id) : nlohmann::json(nullptr)},
           {"at", entry.at},
           {"who", entry.who},
           {"action", entry.action},

@@ -2,22 +2,21 @@
 // model's prediction at proposal time, and the append-only history. Persistence only: nothing here
 // knows a spec's meaning (objectives, bounds, constraints are the campaign module's business).
 // Every record is a regular value (copyable, comparable with ==) so tests can compare a database
-// before and after an operation field by field.
+// before and after an operation field by field. Every member has a default initializer, so call
+// sites may use designated initializers that omit fields ({.value = 1.2e4}) without tripping GCC
+// 12's -Wmissing-field-initializers.
 //
 // Experiment state machine (enforced by every Store backend, refused with store.bad_transition):
 //
-//                 Start                RecordResults
-//   ┌──────────┐ ───────► ┌─────────┐ ─────────────► ┌──────┐ ◄─┐ Correct (a measurement; the
-//   │ proposed │          │ running │                │ done │ ──┘ old one stays in history)
-//   └──────────┘          └─────────┘                └──────┘
-//      │  │  │   RecordResults  │ │                       ▲
-//      │  │  └──────────────────┼─┼───────────────────────┘
-//      │  │          Fail       │ │ Fail             ┌────────┐
-//      │  └─────────────────────┼─┴────────────────► │ failed │      (reason required)
-//      │         Withdraw       │ Withdraw           └────────┘
-//      └────────────────────────┴──────────────────► ┌───────────┐
-//                                                    │ withdrawn │   (reason required)
-//                                                    └───────────┘
+//                Start                 RecordResults
+//   proposed -----------> running ------------------------> done <-+
+//    |  |  |               |    |                           ^   |  | Correct (the old
+//    |  |  +---------------|----|---------------------------+   +--+ measurement stays
+//    |  |   RecordResults  |    |                                    in history)
+//    |  |                  |    +--Fail-----+
+//    |  +--Fail-----------------------------+--> failed      (reason required)
+//    |                     +--Withdraw--+
+//    +--Withdraw------------------------+------> withdrawn   (reason required)
 //
 // done, failed and withdrawn are terminal: done is never reverted (only its measurements are
 // corrected), failed/withdrawn never change again. Nothing is ever deleted.
@@ -53,39 +52,39 @@ std::string NowUtc();
 
 struct CampaignRecord {
   CampaignId id = 0;
-  std::string name;        // unique in the database
-  nlohmann::json spec;     // the campaign spec as given (JSON object), stored verbatim
-  std::string created_at;  // UTC ISO-8601 with ms
-  std::string created_by;
+  std::string name{};        // unique in the database
+  nlohmann::json spec{};     // the campaign spec as given (JSON object), stored verbatim
+  std::string created_at{};  // UTC ISO-8601 with ms
+  std::string created_by{};
   bool operator==(const CampaignRecord&) const = default;
 };
 
 // One measured objective value.
 struct Measurement {
-  double value = 0;                    // finite, in the objective's unit
-  std::optional<double> uncertainty;   // one standard deviation, same unit, >= 0
-  std::string by;                      // who measured; empty on input = the operation's `who`
-  std::string at;                      // UTC ISO-8601 with ms; empty on input = now
+  double value = 0;                     // finite, in the objective's unit
+  std::optional<double> uncertainty{};  // one standard deviation, same unit, >= 0
+  std::string by{};                     // who measured; empty on input = the operation's `who`
+  std::string at{};                     // UTC ISO-8601 with ms; empty on input = now
   bool operator==(const Measurement&) const = default;
 };
 
 struct Experiment {
-  ExperimentId id = 0;          // per campaign, contiguous from 1, never reused
+  ExperimentId id = 0;  // per campaign, contiguous from 1, never reused
   CampaignId campaign_id = 0;
-  nlohmann::json params;        // object: parameter name -> value (number; categorical as string)
+  nlohmann::json params{};  // object: parameter name -> value (number; categorical as string)
   Status status = Status::kProposed;
   Source source = Source::kResearcher;
-  std::string proposer;         // who proposed: a researcher's name or the engine's name
-  std::string rationale;        // free text, may be empty
-  std::optional<std::int64_t> batch_id;  // per campaign batch number (see InsertOptions)
-  std::string created_at;       // UTC ISO-8601 with ms
-  std::string updated_at;       // last change of any field
+  std::string proposer{};                  // who proposed: a researcher's name or the engine's name
+  std::string rationale{};                 // free text, may be empty
+  std::optional<std::int64_t> batch_id{};  // per campaign batch number (see InsertOptions)
+  std::string created_at{};                // UTC ISO-8601 with ms
+  std::string updated_at{};                // last change of any field
   // The model's view at proposal time, e.g. {"jc":{"mean":..,"stddev":..},"acquisition":..,
   // "summary":{...}}; null when no model could be fitted. Opaque to the store.
-  nlohmann::json prediction;
-  std::map<std::string, Measurement> results;  // objective name -> current measurement
-  std::string reason;           // why it failed / was withdrawn; empty otherwise
-  std::vector<std::string> flags;  // e.g. "violates_constraint"; set at insert
+  nlohmann::json prediction{};
+  std::map<std::string, Measurement> results{};  // objective name -> current measurement
+  std::string reason{};                          // why it failed / was withdrawn; empty otherwise
+  std::vector<std::string> flags{};              // e.g. "violates_constraint"; set at insert
   bool operator==(const Experiment&) const = default;
 };
 
@@ -98,16 +97,16 @@ struct Experiment {
 //   "correct"          field "results/<objective>"; old/new ToJson(Measurement); reason required
 //   "prediction"       field "prediction"; old/new prediction JSON
 struct HistoryEntry {
-  EventSeq seq = 0;                          // per campaign, contiguous from 1
+  EventSeq seq = 0;  // per campaign, contiguous from 1
   CampaignId campaign_id = 0;
-  std::optional<ExperimentId> experiment_id;  // empty for campaign-level events
-  std::string at;                            // UTC ISO-8601 with ms
-  std::string who;
-  std::string action;
-  std::string field;
-  nlohmann::json old_value;                  // null when there was none
-  nlohmann::json new_value;
-  std::string reason;                        // may be empty
+  std::optional<ExperimentId> experiment_id{};  // empty for campaign-level events
+  std::string at{};                             // UTC ISO-8601 with ms
+  std::string who{};
+  std::string action{};
+  std::string field{};
+  nlohmann::json old_value{};  // null when there was none
+  nlohmann::json new_value{};
+  std::string reason{};  // may be empty
   bool operator==(const HistoryEntry&) const = default;
 };
 

@@ -64,9 +64,9 @@ struct StoreOptions {
 
 // A campaign to create.
 struct NewCampaign {
-  std::string name;     // non-empty, unique in the database
-  nlohmann::json spec;  // JSON object (validated by the campaign module before it gets here)
-  std::string created_by;
+  std::string name{};     // non-empty, unique in the database
+  nlohmann::json spec{};  // JSON object (validated by the campaign module before it gets here)
+  std::string created_by{};
 };
 
 // An experiment to insert. The store assigns id, campaign_id, created_at and updated_at.
@@ -75,13 +75,13 @@ struct NewExperiment {
   Status status = Status::kProposed;  // initial status (import and `add` of a finished experiment
                                       // may insert kDone with results, or kFailed with a reason)
   Source source = Source::kResearcher;
-  std::string proposer;               // non-empty
-  std::string rationale;
-  std::optional<std::int64_t> batch_id;  // ignored when InsertOptions::new_batch
-  nlohmann::json prediction;             // null when none
-  std::map<std::string, Measurement> results;  // allowed only with status kDone (then non-empty)
-  std::string reason;                    // required for kFailed / kWithdrawn
-  std::vector<std::string> flags;        // e.g. "violates_constraint"
+  std::string proposer{};  // non-empty
+  std::string rationale{};
+  std::optional<std::int64_t> batch_id{};        // ignored when InsertOptions::new_batch
+  nlohmann::json prediction{};                   // null when none
+  std::map<std::string, Measurement> results{};  // allowed only with status kDone (then non-empty)
+  std::string reason{};                          // required for kFailed / kWithdrawn
+  std::vector<std::string> flags{};              // e.g. "violates_constraint"
 };
 
 struct InsertOptions {
@@ -91,18 +91,18 @@ struct InsertOptions {
 };
 
 struct InsertResult {
-  std::vector<ExperimentId> ids;         // in input order, contiguous
-  std::optional<std::int64_t> batch_id;  // the allocated batch number when new_batch
+  std::vector<ExperimentId> ids{};         // in input order, contiguous
+  std::optional<std::int64_t> batch_id{};  // the allocated batch number when new_batch
 };
 
 // Filters for ListExperiments; unset fields do not filter. Results are ordered by id.
 struct ExperimentFilter {
-  std::vector<Status> statuses;          // any of these; empty = all
-  std::optional<Source> source;
-  std::optional<std::string> proposer;
-  std::optional<std::int64_t> batch_id;
-  ExperimentId after_id = 0;             // only ids > after_id (paging)
-  int limit = 0;                         // at most this many; 0 = no limit
+  std::vector<Status> statuses{};  // any of these; empty = all
+  std::optional<Source> source{};
+  std::optional<std::string> proposer{};
+  std::optional<std::int64_t> batch_id{};
+  ExperimentId after_id = 0;  // only ids > after_id (paging)
+  int limit = 0;              // at most this many; 0 = no limit
 };
 
 class Store {
@@ -116,7 +116,12 @@ class Store {
 
   // Runs fn(*this) in ONE write transaction: every operation fn calls on this store joins it; if
   // fn throws, everything is rolled back and the exception propagates. Nested calls join the
-  // outermost transaction. Throws store.busy when the write lock is not obtained in time.
+  // outermost transaction. Reads inside fn see a state no other writer can change before the
+  // commit (SQLite: the transaction holds the database's write lock from its start; PostgreSQL:
+  // the first operation naming a campaign locks that campaign's row until the commit), so a use
+  // case may read, decide, then write. An operation that fails after its first write poisons the
+  // transaction: the commit then rethrows that error even if fn caught it. Throws store.busy when
+  // the lock is not obtained in time.
   virtual void Transaction(const std::function<void(Store&)>& fn) = 0;
 
   // ---- campaigns ----
