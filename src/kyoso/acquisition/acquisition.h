@@ -39,7 +39,7 @@ struct Options {
   Direction direction = Direction::kMaximize;  // of the objective
   double ucb_beta = 2.0;                       // UCB/LCB: mean +- sqrt(beta) * stddev, >= 0
   Incumbent incumbent = Incumbent::kBestObserved;
-  std::optional<double> best_value;            // overrides the incumbent (user units)
+  std::optional<double> best_value = std::nullopt;  // overrides the incumbent (user units)
   // Latent variances below min_variance_fraction * (output stddev)^2 are clamped (noiseless data
   // at training points) so values and gradients stay finite. > 0.
   double min_variance_fraction = 1e-12;
@@ -64,7 +64,8 @@ class Acquisition {
 //   kUpperConfidenceBound:       mean + sqrt(beta) sd (maximize) or -(mean - sqrt(beta) sd)
 //                                (minimize: LCB, negated), Srinivas et al. 2010 (Scale::kLinear)
 //   kProbabilityOfImprovement:   log PI = log Phi(z) (Scale::kLog), Kushner 1964
-std::unique_ptr<Acquisition> Make(Kind kind, const gp::Posterior& posterior, const Options& options);
+std::unique_ptr<Acquisition> Make(Kind kind, const gp::Posterior& posterior,
+                                  const Options& options);
 
 // The incumbent f* that EI and PI improve on, in user units (see Incumbent, Options::best_value).
 double IncumbentValue(const gp::Posterior& posterior, const Options& options);

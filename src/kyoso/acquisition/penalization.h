@@ -30,7 +30,7 @@ double EstimateLipschitz(const gp::Posterior& posterior, const LipschitzOptions&
 
 struct PenalizationOptions {
   double lipschitz = 0;  // > 0: use this L; <= 0: EstimateLipschitz(posterior, lipschitz_options)
-  LipschitzOptions lipschitz_options;
+  LipschitzOptions lipschitz_options = {};
 };
 
 // The penalized acquisition  log g(base(x)) + sum_j log phi_j(x),  with
@@ -54,9 +54,9 @@ class LocalPenalization final : public Acquisition {
 
  private:
   std::unique_ptr<Acquisition> base_;
-  Eigen::MatrixXd points_;     // k x d
-  Eigen::VectorXd radius_;     // |M - mu(x_j)|, k
-  Eigen::VectorXd stddev_;     // sd(x_j), k
+  Eigen::MatrixXd points_;  // k x d
+  Eigen::VectorXd radius_;  // |M - mu(x_j)|, k
+  Eigen::VectorXd stddev_;  // sd(x_j), k
   double lipschitz_ = 0;
 };
 

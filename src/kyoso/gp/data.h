@@ -14,8 +14,8 @@ namespace kyoso::gp {
 // Training data. x: n x d, one point per row, in the unit cube [0, 1]^d (the space module's
 // encoding); y: n observed outputs in the user's units (any scale; the fit standardizes them).
 struct Dataset {
-  Eigen::MatrixXd x;
-  Eigen::VectorXd y;
+  Eigen::MatrixXd x = {};
+  Eigen::VectorXd y = {};
   int num_points() const { return static_cast<int>(x.rows()); }
   int dim() const { return static_cast<int>(x.cols()); }
 };
@@ -24,7 +24,8 @@ struct Dataset {
 //   data.empty      n = 0 or d = 0
 //   data.dimension  x.rows() != y.size()
 //   data.not_finite a NaN or infinite value in x or y
-//   data.out_of_range an x value outside [0, 1] by more than 1e-6 (the model works on the unit cube)
+//   data.out_of_range an x value outside [0, 1] by more than 1e-6 (the model works on the unit
+//   cube)
 // `expected_dim` > 0 additionally requires d == expected_dim (code data.dimension).
 void ValidateDataset(const Dataset& data, int expected_dim = 0);
 
@@ -42,7 +43,7 @@ struct OutputScaling {
 //   log_signal_variance: the kernel amplitude (prior variance of standardized f),
 //   log_noise_variance: homoscedastic Gaussian noise variance of standardized y.
 struct Hyperparameters {
-  Eigen::VectorXd log_lengthscales;
+  Eigen::VectorXd log_lengthscales = {};
   double log_signal_variance = 0;
   double log_noise_variance = 0;
 

@@ -22,14 +22,15 @@ namespace kyoso::gp {
 
 struct FitOptions {
   KernelKind kernel = KernelKind::kMatern52;  // covariance kernel
-  bool fixed_noise = false;        // noiseless data: noise fixed at noise_variance_floor, not learned
+  bool fixed_noise = false;  // noiseless data: noise fixed at noise_variance_floor, not learned
   double noise_variance_floor = 1e-6;  // lower bound of the noise variance (standardized y), > 0
-  int num_restarts = 4;            // cold fit: L-BFGS starts (prior median + random prior draws), >= 1
-  int num_warm_restarts = 1;       // warm fit: starts incl. the warm start (rest: prior draws), >= 1
-  std::uint64_t seed = 0;          // seeds the random starts
-  std::optional<Hyperparameters> warm_start;  // previous fit; ignored (warning) if its dim differs
-  int max_iterations = 100;        // L-BFGS iterations per start (cold), >= 1
-  int max_warm_iterations = 30;    // L-BFGS iterations of the warm start, >= 1
+  int num_restarts = 4;       // cold fit: L-BFGS starts (prior median + random prior draws), >= 1
+  int num_warm_restarts = 1;  // warm fit: starts incl. the warm start (rest: prior draws), >= 1
+  std::uint64_t seed = 0;     // seeds the random starts
+  std::optional<Hyperparameters> warm_start =
+      std::nullopt;                  // previous fit; ignored (warning) if its dim differs
+  int max_iterations = 100;          // L-BFGS iterations per start (cold), >= 1
+  int max_warm_iterations = 30;      // L-BFGS iterations of the warm start, >= 1
   double gradient_tolerance = 1e-5;  // stop when ||grad||_inf <= tol * max(1, ||theta||)
   // Starts are screened on a random subset of at most this many points when n exceeds it, and
   // only the best start is polished on all points (docs/methods/gp.md §6); 0 disables screening.
@@ -50,7 +51,7 @@ std::string ToString(FitTermination termination);  // "converged", "max_iteratio
 struct FitSummary {
   FitTermination termination = FitTermination::kFailed;
   std::string message;
-  std::vector<std::string> warnings;  // jitter escalations, failed restarts, ignored warm start
+  std::vector<std::string> warnings;   // jitter escalations, failed restarts, ignored warm start
   double log_marginal_likelihood = 0;  // at the chosen hyperparameters (standardized y)
   double log_posterior = 0;            // log marginal likelihood + log prior
   int num_starts = 0;                  // L-BFGS starts run

@@ -33,7 +33,8 @@ class Posterior {
   const Hyperparameters& hyperparameters() const;
   const OutputScaling& scaling() const;
   const Dataset& data() const;  // training data, y in user units
-  // Diagonal jitter added to K + noise I (standardized scale) for the Cholesky to succeed; 0 if none.
+  // Diagonal jitter added to K + noise I (standardized scale) for the Cholesky to succeed; 0 if
+  // none.
   double jitter() const;
 
   // Noise variance of y in user units: stddev^2 * exp(log_noise_variance).
