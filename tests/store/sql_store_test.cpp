@@ -3,8 +3,10 @@
 // backends are held to the same assertions. Oracles: the state machine table of records.h, the
 // documented history actions, and exact equality of what was written and what is read back
 // (doubles inside JSON must round-trip bit for bit).
+#include <chrono>
 #include <cmath>
 #include <limits>
+#include <thread>
 
 #include "store_test_support.h"
 
@@ -100,6 +102,49 @@ TEST_P(StoreContract, DuplicateCampaignNameIsRefused) {
     store_->CreateCampaign({.name = "ba122-sps", .spec = json::object(), .created_by = "bo"});
   });
   EXPECT_EQ(store_->ListCampaigns().size(), 1u);
+}
+
+// Two creators of one name at once: exactly one campaign, and the loser gets the domain error,
+// whether it saw the winner's row before inserting or collided on the UNIQUE index (PostgreSQL).
+TEST_P(StoreContract, ConcurrentCreationOfOneNameYieldsOneCampaign) {
+  auto other = OpenStore(database_->location(), {.busy_timeout_ms = 20000});
+  std::string loser_code = "none";
+  std::thread loser;
+  store_->Transaction([&](Store& tx) {
+    tx.CreateCampaign({.name = "race", .spec = json::object(), .created_by = "ana"});
+    loser = std::thread([&] {
+      try {
+        other->CreateCampaign({.name = "race", .spec = json::object(), .created_by = "bo"});
+      } catch (const Error& error) {
+        loser_code = error.code();
+      }
+    });
+    // Give the other writer time to block on our lock before we commit.
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  });
+  loser.join();
+  EXPECT_EQ(loser_code, "store.duplicate_campaign");
+  EXPECT_EQ(store_->FindCampaign("race")->created_by, "ana");
+}
+
+TEST_P(StoreContract, ReopeningKeepsTheSchemaVersionAndData) {
+  InsertOne();
+  const testing::Snapshot before = testing::TakeSnapshot(*store_);
+  auto again = OpenStore(database_->location());
+  EXPECT_EQ(again->SchemaVersion(), store_->SchemaVersion());
+  EXPECT_EQ(testing::TakeSnapshot(*again), before);
+}
+
+TEST_P(StoreContract, DatabaseFromANewerKyosoIsRefused) {
+  if (database_->is_sqlite()) {
+    store_.reset();
+    testing::SqliteExec(database_->location(), "PRAGMA user_version = 99");
+  } else {
+    pqxx::connection connection(database_->location());
+    pqxx::nontransaction session(connection);
+    session.exec("UPDATE kyoso_schema SET version = 99");
+  }
+  ExpectErrorCode("store.schema_too_new", [&] { OpenStore(database_->location()); });
 }
 
 TEST_P(StoreContract, UnknownCampaignAndExperimentAreNamed) {
