@@ -23,8 +23,11 @@ build: configure
 test: build
 	ctest --preset $(PRESET)
 
+# The main job: the Ba122 campaign, researchers and engine on one database, against a SIMULATED lab
+# (docs/cli.md, "demo"). Starts from a fresh database each time.
 demo: build
-	$(KYOSO) demo
+	rm -f $(BUILD)/demo.db $(BUILD)/demo.db-wal $(BUILD)/demo.db-shm
+	$(KYOSO) demo --db $(BUILD)/demo.db
 
 bench: build
 	bench/run.sh $(BUILD)

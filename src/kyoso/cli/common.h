@@ -7,12 +7,19 @@
 #pragma once
 
 #include <functional>
+#include <memory>
 #include <string>
+#include <vector>
 
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
 
 #include "kyoso/base/progress.h"
+#include "kyoso/store/store.h"
+
+namespace kyoso::campaign {
+struct Comparison;
+}  // namespace kyoso::campaign
 
 namespace kyoso::cli {
 
@@ -42,7 +49,43 @@ class TerminalProgress final : public ProgressSink {
   bool drawn_ = false;
 };
 
+// ---- shared by the campaign verbs (defined in campaign_cmd.cpp) ----
+// --db, --json, --campaign NAME (optional when the database has one campaign) and, when
+// `with_by`, --by NAME (who is acting; default: $USER, else "unknown").
+struct CampaignOptions {
+  CommonOptions common;
+  std::string campaign;
+  std::string by;
+};
+void AddCampaignOptions(CLI::App& verb, CampaignOptions& options, bool with_by = true);
+// Opens (creating if needed) the database named by --db.
+std::unique_ptr<store::Store> OpenDatabase(const CommonOptions& options);
+// The acting user's name: `by` when given, else $USER, else "unknown".
+std::string WhoOrUser(const std::string& by);
+// Reads a whole file; throws kyoso::Error "cli.io" when it cannot.
+std::string ReadFileText(const std::string& path);
+// One experiment as a line of text: "#7 done engine kyoso-engine heating_rate=49.8 ... jc=1.2e4".
+std::string DescribeExperiment(const store::Experiment& experiment);
+// The `compare` table (compare_cmd.cpp), also printed by the demo.
+void PrintComparison(const campaign::Comparison& comparison);
+
 // Registration of each verb (one file per verb).
 void AddVersionCommand(CLI::App& app, int& exit_code);
+void AddInitCommand(CLI::App& app, int& exit_code);
+void AddCampaignsCommand(CLI::App& app, int& exit_code);
+void AddSuggestCommand(CLI::App& app, int& exit_code);
+void AddAddCommand(CLI::App& app, int& exit_code);
+void AddStartCommand(CLI::App& app, int& exit_code);
+void AddResultCommand(CLI::App& app, int& exit_code);
+void AddFailCommand(CLI::App& app, int& exit_code);
+void AddWithdrawCommand(CLI::App& app, int& exit_code);
+void AddCorrectCommand(CLI::App& app, int& exit_code);
+void AddListCommand(CLI::App& app, int& exit_code);
+void AddShowCommand(CLI::App& app, int& exit_code);
+void AddBestCommand(CLI::App& app, int& exit_code);
+void AddImportCommand(CLI::App& app, int& exit_code);
+void AddExportCommand(CLI::App& app, int& exit_code);
+void AddCompareCommand(CLI::App& app, int& exit_code);
+void AddDemoCommand(CLI::App& app, int& exit_code);
 
 }  // namespace kyoso::cli

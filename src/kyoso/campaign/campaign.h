@@ -1,0 +1,144 @@
+// The campaign module's front header: the use cases every shell (CLI, HTTP server, Python) calls,
+// as free functions over a store::Store. Each use case validates its input at the boundary, then
+// performs ONE store transaction, so what the engine decided is in the database before anyone sees
+// it (DESIGN.md, "The flow of one campaign").
+//
+// Experiment states (enforced by the store, see store/records.h and docs/cli.md):
+//
+//   proposed ──start──► running ──result──► done ──correct──► done (old value kept in history)
+//      │  └─────────────result──────────────►▲
+//      ├──fail (reason)──► failed        running ──fail/withdraw (reason)──► failed/withdrawn
+//      └──withdraw (reason)──► withdrawn
+//
+// Errors (InputError unless noted; codes are stable): campaign.none (no campaign in the database),
+// campaign.ambiguous (several campaigns and no name given), campaign.not_found,
+// campaign.unknown_objective, campaign.no_results, params.* (spec.h), suggest.options, plus the
+// store's codes (store.h) which pass through unchanged.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "kyoso/base/error.h"
+#include "kyoso/base/progress.h"
+#include "kyoso/campaign/spec.h"
+#include "kyoso/optimize/suggest.h"
+#include "kyoso/store/store.h"
+
+namespace kyoso::campaign {
+
+// The proposer name recorded for engine suggestions.
+inline constexpr const char* kEngineName = "kyoso-engine";
+
+// An open campaign: its stored record and parsed spec.
+struct Campaign {
+  store::CampaignRecord record;
+  CampaignSpec spec;
+  store::CampaignId id() const { return record.id; }
+};
+
+// Creates a campaign from a spec (validated first; spec errors name their JSON path).
+Campaign Init(store::Store& store, const nlohmann::json& spec, const std::string& who);
+// Opens the campaign called `name`; with an empty name, the only campaign of the database.
+Campaign Open(store::Store& store, const std::string& name);
+
+struct SuggestRequest {
+  int batch_size = 1;  // q >= 1
+  optimize::AcquisitionKind acquisition = optimize::AcquisitionKind::kExpectedImprovement;
+  std::vector<std::string> shared = {};    // parameters identical across the batch (one run)
+  std::optional<std::uint64_t> seed = {};  // default: derived from the number of experiments, so a
+                                      // database state always gives the same suggestion
+  std::string proposer = kEngineName;
+  std::string rationale = {};  // default: "<acquisition> batch of <q>"
+  std::vector<std::string> Validate(const CampaignSpec& spec) const;  // every problem
+};
+
+struct SuggestOutcome {
+  std::vector<store::Experiment> experiments;  // the stored proposals, in engine order
+  optimize::SuggestSummary summary;
+  std::optional<std::int64_t> batch_id;
+  std::uint64_t seed = 0;  // the seed used
+  int num_observations = 0;
+  int num_pending = 0;
+};
+
+// Reads the experiments, builds observations (done experiments with the primary objective) and
+// pending points (proposed/running), asks optimize::Suggest, and stores the proposals (source
+// engine, prediction with summary, one new batch id) in one transaction. If another writer changed
+// the campaign's data while the engine was thinking, it recomputes (up to 3 times). With fewer
+// points than the engine's threshold the proposals are its initial space-filling design.
+SuggestOutcome Suggest(store::Store& store, const Campaign& campaign, const SuggestRequest& request,
+                       ProgressSink* progress = nullptr);
+
+// A researcher's proposal, or a finished experiment when `results` is not empty.
+struct Proposal {
+  nlohmann::json params = nlohmann::json::object();  // name -> number or choice name
+  std::map<std::string, store::Measurement> results;  // objective -> measurement
+  std::string by;                                     // the researcher, non-empty
+  std::string rationale;
+};
+
+struct AddOutcome {
+  store::Experiment experiment;
+  std::vector<Issue> warnings;  // e.g. campaign.violates_constraint (stored with a flag)
+};
+
+// Validates the parameters (all present, in bounds, on their grids), stores the model's prediction
+// for them when a model can be fitted (optimize::Predict on the current data), and inserts the
+// experiment (status proposed, or done with its results). A constraint violation is stored with the
+// flag "violates_constraint" and reported as a warning, never silently.
+AddOutcome AddProposal(store::Store& store, const Campaign& campaign, const Proposal& proposal);
+
+// Thin, validated wrappers over the store's transitions (objective names are checked first).
+store::Experiment Start(store::Store& store, const Campaign& campaign, store::ExperimentId id,
+                        const std::string& who);
+store::Experiment RecordResults(store::Store& store, const Campaign& campaign,
+                                store::ExperimentId id,
+                                const std::map<std::string, store::Measurement>& results,
+                                const std::string& who);
+store::Experiment Fail(store::Store& store, const Campaign& campaign, store::ExperimentId id,
+                       const std::string& who, const std::string& reason);
+store::Experiment Withdraw(store::Store& store, const Campaign& campaign, store::ExperimentId id,
+                           const std::string& who, const std::string& reason);
+store::Experiment Correct(store::Store& store, const Campaign& campaign, store::ExperimentId id,
+                          const std::string& objective, const store::Measurement& measurement,
+                          const std::string& who, const std::string& reason);
+
+std::vector<store::Experiment> List(store::Store& store, const Campaign& campaign,
+                                    const store::ExperimentFilter& filter = {});
+
+struct ExperimentDetail {
+  store::Experiment experiment;
+  std::vector<store::HistoryEntry> history;  // ordered by seq
+};
+ExperimentDetail Show(store::Store& store, const Campaign& campaign, store::ExperimentId id);
+
+// The best done experiments for `objective` (default: the primary), best first, at most `count`.
+// Empty when nothing is measured.
+std::vector<store::Experiment> Best(store::Store& store, const Campaign& campaign,
+                                    const std::string& objective = "", int count = 1);
+
+// Parses "obj=value" or "obj=value+-sigma" assignments into measurements (objective names checked).
+std::map<std::string, store::Measurement> ParseResults(const CampaignSpec& spec,
+                                                       const std::vector<std::string>& texts,
+                                                       const std::string& who);
+
+// The experiment as scripts see it (docs/cli.md): the store's JSON plus "acquisition" at the top
+// level; the engine summary inside "prediction" is dropped unless `with_summary`.
+nlohmann::json ExperimentJson(const store::Experiment& experiment, bool with_summary = false);
+nlohmann::json CampaignJson(const store::CampaignRecord& record);
+
+// Observations and pending points of a campaign as the engine sees them (exposed for tests and the
+// server's model views): done experiments with a finite primary result, and proposed/running ones.
+struct EngineData {
+  std::vector<optimize::Observation> observations;
+  std::vector<std::vector<double>> pending;
+};
+EngineData BuildEngineData(const CampaignSpec& spec, const std::vector<store::Experiment>& all);
+
+}  // namespace kyoso::campaign

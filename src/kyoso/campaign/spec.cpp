@@ -1,0 +1,240 @@
+// Campaign spec parsing and parameter conversions of spec.h.
+#include "kyoso/campaign/spec.h"
+
+#include <cmath>
+#include <cstdlib>
+#include <set>
+
+#include "kyoso/base/error.h"
+#include "kyoso/base/json_reader.h"
+
+namespace kyoso::campaign {
+namespace {
+
+bool IsCampaignName(const std::string& name) {
+  if (name.empty() || name.size() > 100) return false;
+  for (char c : name) {
+    const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                    c == '_' || c == '-' || c == '.';
+    if (!ok) return false;
+  }
+  return true;
+}
+
+bool IsIdentifier(const std::string& name) {
+  if (name.empty()) return false;
+  const auto alpha = [](char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_'; };
+  if (!alpha(name[0])) return false;
+  for (char c : name) {
+    if (!alpha(c) && !(c >= '0' && c <= '9')) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+std::string ToString(optimize::Direction direction) {
+  return direction == optimize::Direction::kMaximize ? "maximize" : "minimize";
+}
+
+int CampaignSpec::ObjectiveIndex(const std::string& objective_name) const {
+  for (std::size_t i = 0; i < objectives.size(); ++i) {
+    if (objectives[i].name == objective_name) return static_cast<int>(i);
+  }
+  return -1;
+}
+
+bool CampaignSpec::Better(double candidate, double incumbent) const {
+  return primary().direction == optimize::Direction::kMaximize ? candidate > incumbent
+                                                                : candidate < incumbent;
+}
+
+CampaignSpec ParseSpec(const nlohmann::json& json) {
+  IssueList issues;
+  CampaignSpec spec;
+  spec.json = json;
+  ObjectReader root(json, "", issues);
+  if (std::optional<std::string> name = root.String("name", true)) {
+    if (!IsCampaignName(*name)) {
+      root.AddIssue("name", "spec.name",
+                    "campaign name must be 1-100 characters of letters, digits, '_', '-', '.'");
+    }
+    spec.name = *name;
+  }
+  spec.description = root.String("description").value_or("");
+  const nlohmann::json* parameters = root.Array("parameters", true);
+  const nlohmann::json* constraints = root.Get("constraints");
+  if (parameters != nullptr) {
+    try {
+      spec.space = space::Space::FromJson(*parameters,
+                                          constraints ? *constraints : nlohmann::json(nullptr), "");
+    } catch (const InputError& e) {
+      issues.Append(e.issues());
+    }
+  }
+  // Parameter names straight from the JSON, so a clash is found even when the space has errors.
+  std::set<std::string> names;
+  if (parameters != nullptr) {
+    for (const nlohmann::json& p : *parameters) {
+      if (p.is_object() && p.contains("name") && p["name"].is_string()) {
+        names.insert(p["name"].get<std::string>());
+      }
+    }
+  }
+  if (const nlohmann::json* objectives = root.Array("objectives", true)) {
+    if (objectives->empty()) {
+      issues.Add("/objectives", "spec.objectives", "at least one objective is required");
+    }
+    for (std::size_t i = 0; i < objectives->size(); ++i) {
+      ObjectReader reader((*objectives)[i], JsonPointer("/objectives", i), issues);
+      Objective objective;
+      if (std::optional<std::string> name = reader.String("name", true)) {
+        if (!IsIdentifier(*name)) {
+          reader.AddIssue("name", "spec.name",
+                          "objective name must be an identifier ([A-Za-z_][A-Za-z0-9_]*)");
+        } else if (!names.insert(*name).second) {
+          reader.AddIssue("name", "spec.duplicate_name",
+                          "'" + *name + "' is already a parameter or objective name");
+        }
+        objective.name = *name;
+      }
+      if (std::optional<std::string> direction =
+              reader.Choice("direction", {"maximize", "minimize"}, true)) {
+        objective.direction = *direction == "maximize" ? optimize::Direction::kMaximize
+                                                       : optimize::Direction::kMinimize;
+      }
+      objective.unit = reader.String("unit").value_or("");
+      reader.CheckNoUnknownKeys();
+      spec.objectives.push_back(objective);
+    }
+  }
+  root.CheckNoUnknownKeys();
+  issues.ThrowIfAny();
+  return spec;
+}
+
+std::vector<double> ParamsToRaw(const CampaignSpec& spec, const nlohmann::json& params,
+                                const std::string& path) {
+  IssueList issues;
+  if (!params.is_object()) {
+    throw InputError(path, "params.type", "parameters must be an object of name: value");
+  }
+  const space::Space& space = spec.space;
+  std::vector<double> raw(static_cast<std::size_t>(space.num_parameters()), 0.0);
+  for (int i = 0; i < space.num_parameters(); ++i) {
+    const space::Parameter& p = space.parameter(i);
+    const std::string where = JsonPointer(path, p.name);
+    const auto it = params.find(p.name);
+    if (it == params.end() || it->is_null()) {
+      issues.Add(where, "params.missing", "parameter '" + p.name + "' has no value");
+      continue;
+    }
+    if (p.kind == space::ParameterKind::kCategorical) {
+      if (it->is_string()) {
+        const std::string choice = it->get<std::string>();
+        bool found = false;
+        for (std::size_t k = 0; k < p.choices.size(); ++k) {
+          if (p.choices[k] == choice) {
+            raw[static_cast<std::size_t>(i)] = static_cast<double>(k);
+            found = true;
+          }
+        }
+        if (!found) {
+          std::string list;
+          for (const std::string& c : p.choices) list += (list.empty() ? "" : ", ") + c;
+          issues.Add(where, "params.unknown_choice",
+                     "'" + choice + "' is not a choice of '" + p.name + "' (" + list + ")");
+        }
+      } else if (it->is_number_integer() && it->get<std::int64_t>() >= 0 &&
+                 it->get<std::int64_t>() < static_cast<std::int64_t>(p.choices.size())) {
+        raw[static_cast<std::size_t>(i)] = static_cast<double>(it->get<std::int64_t>());
+      } else {
+        issues.Add(where, "params.type", "expected one of the choices of '" + p.name + "'");
+      }
+      continue;
+    }
+    if (!it->is_number()) {
+      issues.Add(where, "params.type",
+                 "expected a number for '" + p.name + "', found " + it->dump());
+      continue;
+    }
+    const double value = it->get<double>();
+    if (!std::isfinite(value)) {
+      issues.Add(where, "params.not_finite", "value of '" + p.name + "' is not finite");
+      continue;
+    }
+    raw[static_cast<std::size_t>(i)] = value;
+  }
+  for (auto it = params.begin(); it != params.end(); ++it) {
+    if (space.Index(it.key()) < 0) {
+      issues.Add(JsonPointer(path, it.key()), "params.unknown",
+                 "'" + it.key() + "' is not a parameter of campaign '" + spec.name + "'");
+    }
+  }
+  issues.ThrowIfAny();
+  return raw;
+}
+
+void CheckRaw(const CampaignSpec& spec, const std::vector<double>& raw, const std::string& path,
+              IssueList& issues) {
+  const space::Space& space = spec.space;
+  for (int i = 0; i < space.num_parameters(); ++i) {
+    const space::Parameter& p = space.parameter(i);
+    if (p.kind == space::ParameterKind::kCategorical) continue;
+    const double value = raw[static_cast<std::size_t>(i)];
+    const std::string where = JsonPointer(path, p.name);
+    const double tolerance = 1e-9 * std::max(1.0, std::fabs(p.high - p.low));
+    if (value < p.low - tolerance || value > p.high + tolerance) {
+      issues.Add(where, "params.out_of_bounds",
+                 p.name + " = " + space.FormatValue(i, value) + " is outside [" +
+                     space.FormatValue(i, p.low) + ", " + space.FormatValue(i, p.high) + "]");
+      continue;
+    }
+    if (p.kind == space::ParameterKind::kInteger || p.kind == space::ParameterKind::kDiscrete) {
+      const double snapped = space.SnapValue(i, value);
+      if (std::fabs(snapped - value) > 1e-9 * std::max(1.0, std::fabs(value))) {
+        issues.Add(where, "params.off_grid",
+                   p.name + " = " + space.FormatValue(i, value) +
+                       " is not on its grid (nearest: " + space.FormatValue(i, snapped) + ")");
+      }
+    }
+  }
+}
+
+nlohmann::json RawToParams(const CampaignSpec& spec, const std::vector<double>& raw) {
+  nlohmann::json params = nlohmann::json::object();
+  const space::Space& space = spec.space;
+  for (int i = 0; i < space.num_parameters(); ++i) {
+    const space::Parameter& p = space.parameter(i);
+    const double value = raw[static_cast<std::size_t>(i)];
+    if (p.kind == space::ParameterKind::kCategorical) {
+      const auto k = static_cast<std::size_t>(std::llround(value));
+      params[p.name] = k < p.choices.size() ? nlohmann::json(p.choices[k]) : nlohmann::json(value);
+    } else if (p.kind != space::ParameterKind::kContinuous && std::fabs(value) < 9e15 &&
+               value == std::round(value)) {
+      params[p.name] = static_cast<std::int64_t>(std::llround(value));
+    } else {
+      params[p.name] = value;
+    }
+  }
+  return params;
+}
+
+std::pair<std::string, nlohmann::json> ParseAssignment(const std::string& text,
+                                                       const std::string& path) {
+  const std::size_t eq = text.find('=');
+  if (eq == std::string::npos || eq == 0) {
+    throw InputError(path, "params.syntax", "expected name=value, found '" + text + "'");
+  }
+  const std::string name = text.substr(0, eq);
+  const std::string value = text.substr(eq + 1);
+  // A number when the whole text parses as one (strtod on a copy; never evaluated as code).
+  char* end = nullptr;
+  const double number = std::strtod(value.c_str(), &end);
+  if (!value.empty() && end == value.c_str() + value.size() && std::isfinite(number)) {
+    return {name, number};
+  }
+  return {name, value};
+}
+
+}  // namespace kyoso::campaign

@@ -1,0 +1,67 @@
+// A campaign spec: name, search space (parameters and constraints, parsed by the space module) and
+// objectives. Parsed from JSON with every problem reported at its JSON pointer (docs/spec.md), and
+// the conversions between the store's parameter objects ({"max_temp": 556, "atmosphere": "Ar"})
+// and the engine's raw vectors (one double per parameter, categorical = choice index).
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "kyoso/optimize/suggest.h"
+#include "kyoso/space/space.h"
+
+namespace kyoso::campaign {
+
+struct Objective {
+  std::string name;  // identifier, unique among objectives and parameters
+  optimize::Direction direction = optimize::Direction::kMaximize;
+  std::string unit;  // display only, e.g. "A/cm^2"
+};
+
+std::string ToString(optimize::Direction direction);  // "minimize", "maximize"
+
+struct CampaignSpec {
+  std::string name;  // [A-Za-z0-9_.-]+, unique in a database
+  std::string description;
+  space::Space space;
+  std::vector<Objective> objectives;  // non-empty; the first is the one the engine optimizes
+  nlohmann::json json;                // the spec as given (stored verbatim)
+
+  const Objective& primary() const { return objectives.front(); }
+  // Index of the objective called `name`, -1 when absent.
+  int ObjectiveIndex(const std::string& name) const;
+  // True when `candidate` is better than `incumbent` for the primary objective's direction.
+  bool Better(double candidate, double incumbent) const;
+};
+
+// Parses and validates a spec object. Throws one InputError listing every issue at its JSON pointer
+// ("/name", "/parameters/1/step", "/objectives/0/direction", "/constraints/0"). Codes: spec.*,
+// constraint.* (from the space module) and spec.duplicate_name (an objective named like a
+// parameter or another objective).
+CampaignSpec ParseSpec(const nlohmann::json& spec);
+
+// Converts a parameter object to raw values in space order. Every parameter must be present with a
+// number (categorical: one of its choices, or its index); unknown names are errors. Values are NOT
+// snapped or bounds-checked here (see CheckParams). Issues at `path`/<name>:
+// params.missing, params.unknown, params.type, params.unknown_choice, params.not_finite.
+std::vector<double> ParamsToRaw(const CampaignSpec& spec, const nlohmann::json& params,
+                                const std::string& path = "/params");
+
+// Checks raw values against bounds and grids: params.out_of_bounds, params.off_grid (a discrete or
+// integer value more than 1e-9 relative off its grid). Adds issues at `path`/<name>.
+void CheckRaw(const CampaignSpec& spec, const std::vector<double>& raw, const std::string& path,
+              IssueList& issues);
+
+// Raw values -> parameter object: integer/discrete values on an integral grid as JSON integers,
+// continuous values as numbers, categoricals as their choice names.
+nlohmann::json RawToParams(const CampaignSpec& spec, const std::vector<double>& raw);
+
+// Parses "name=value" into a parameter value (number or, for a categorical, a choice name).
+// Throws InputError (params.syntax) without '='.
+std::pair<std::string, nlohmann::json> ParseAssignment(const std::string& text,
+                                                       const std::string& path);
+
+}  // namespace kyoso::campaign

@@ -1,0 +1,64 @@
+// Helpers shared by the campaign verbs (common.h): campaign options, opening the database, the
+// acting user, reading files and one-line experiment descriptions.
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+
+#include "kyoso/base/error.h"
+#include "kyoso/cli/common.h"
+
+namespace kyoso::cli {
+
+void AddCampaignOptions(CLI::App& verb, CampaignOptions& options, bool with_by) {
+  AddCommonOptions(verb, options.common);
+  verb.add_option("--campaign", options.campaign,
+                  "Campaign name (optional when the database has one campaign)");
+  if (with_by) {
+    verb.add_option("--by", options.by, "Who is acting (default: $USER)");
+  }
+}
+
+std::unique_ptr<store::Store> OpenDatabase(const CommonOptions& options) {
+  return store::OpenStore(options.db);
+}
+
+std::string WhoOrUser(const std::string& by) {
+  if (!by.empty()) return by;
+  // The shell, not the library, reads the environment.
+  if (const char* user = std::getenv("USER"); user != nullptr && *user != '\0') return user;
+  return "unknown";
+}
+
+std::string ReadFileText(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw Error("cli.io", "cannot read '" + path + "'");
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+std::string DescribeExperiment(const store::Experiment& e) {
+  std::ostringstream out;
+  out << "#" << e.id << " " << store::ToString(e.status) << " " << store::ToString(e.source) << " "
+      << e.proposer << ":";
+  for (auto it = e.params.begin(); it != e.params.end(); ++it) {
+    out << " " << it.key() << "=" << (it->is_string() ? it->get<std::string>() : it->dump());
+  }
+  for (const auto& [name, m] : e.results) {
+    out << " | " << name << "=" << m.value;
+    if (m.uncertainty) out << "+-" << *m.uncertainty;
+  }
+  if (e.prediction.is_object()) {
+    for (auto it = e.prediction.begin(); it != e.prediction.end(); ++it) {
+      if (it->is_object() && it->contains("mean") && (*it)["mean"].is_number()) {
+        out << " (predicted " << it.key() << " " << (*it)["mean"].get<double>() << " +- "
+            << (*it)["stddev"].get<double>() << ")";
+      }
+    }
+  }
+  if (!e.reason.empty()) out << " reason: " << e.reason;
+  for (const std::string& flag : e.flags) out << " [" << flag << "]";
+  return out.str();
+}
+
+}  // namespace kyoso::cli

@@ -1,0 +1,263 @@
+// The campaign use cases on a real SQLite file in a temporary directory: init/open, suggest (initial
+// design, then model-based with predictions, pending points, determinism), researcher proposals
+// with the model's prediction, the state machine with history, and best.
+#include "kyoso/campaign/campaign.h"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <set>
+
+#include "kyoso/campaign/demo.h"
+#include "kyoso/campaign/virtual_lab.h"
+#include "support/expect_close.h"
+#include "temp_db.h"
+
+namespace kyoso::campaign {
+namespace {
+
+using kyoso::testing::ExpectClose;
+using testing::TempDb;
+
+std::string CodeOf(const std::function<void()>& fn) {
+  try {
+    fn();
+  } catch (const Error& e) {
+    return e.code();
+  }
+  return "no error";
+}
+
+store::Measurement Value(double value) {
+  store::Measurement m;
+  m.value = value;
+  return m;
+}
+
+// Adds and measures a researcher experiment with the noiseless virtual lab.
+store::Experiment AddMeasured(store::Store& db, const Campaign& c, double rate, double temp,
+                              double hold) {
+  const VirtualSpsLab lab;
+  Proposal p;
+  p.params = {{"heating_rate", rate}, {"max_temp", temp}, {"hold_time", hold}};
+  p.by = "alice";
+  p.results = {{"jc", Value(lab.TrueJc({rate, temp, hold}))}};
+  return AddProposal(db, c, p).experiment;
+}
+
+TEST(Init, CreatesTheCampaignAndOpenFindsItByNameOrAsTheOnlyOne) {
+  TempDb tmp;
+  auto db = tmp.Open();
+  EXPECT_EQ(CodeOf([&] { Open(*db, ""); }), "campaign.none");
+  const Campaign c = Init(*db, Ba122Spec("a"), "alice");
+  EXPECT_EQ(c.record.name, "a");
+  EXPECT_EQ(Open(*db, "").id(), c.id());
+  Init(*db, Ba122Spec("b"), "alice");
+  EXPECT_EQ(CodeOf([&] { Open(*db, ""); }), "campaign.ambiguous");
+  EXPECT_EQ(Open(*db, "b").spec.name, "b");
+  EXPECT_EQ(CodeOf([&] { Open(*db, "c"); }), "campaign.not_found");
+  EXPECT_EQ(CodeOf([&] { Init(*db, Ba122Spec("a"), "bob"); }), "store.duplicate_campaign");
+  nlohmann::json bad = Ba122Spec("d");
+  bad["objectives"][0]["direction"] = "sideways";
+  EXPECT_EQ(CodeOf([&] { Init(*db, bad, "bob"); }), "spec.choice");
+  EXPECT_EQ(db->ListCampaigns().size(), 2u);  // the bad spec wrote nothing
+}
+
+TEST(Suggest, WithNoDataStoresAnInitialDesignAsOneEngineBatch) {
+  TempDb tmp;
+  auto db = tmp.Open();
+  const Campaign c = Init(*db, Ba122Spec(), "alice");
+  const SuggestOutcome out = Suggest(*db, c, {.batch_size = 4, .seed = 7});
+  ASSERT_EQ(out.experiments.size(), 4u);
+  EXPECT_EQ(out.summary.termination, "initial_design");
+  ASSERT_TRUE(out.batch_id.has_value());
+  for (const store::Experiment& e : out.experiments) {
+    EXPECT_EQ(e.source, store::Source::kEngine);
+    EXPECT_EQ(e.proposer, kEngineName);
+    EXPECT_EQ(e.status, store::Status::kProposed);
+    EXPECT_EQ(e.batch_id, out.batch_id);
+    // The stored parameters are valid for the spec: in bounds and on the 1 degC grid.
+    IssueList issues;
+    CheckRaw(c.spec, ParamsToRaw(c.spec, e.params), "/params", issues);
+    EXPECT_TRUE(issues.empty()) << FormatIssues(issues.issues());
+    EXPECT_TRUE(e.params["max_temp"].is_number_integer());
+    EXPECT_TRUE(e.prediction.contains("summary"));
+  }
+  EXPECT_EQ(List(*db, c).size(), 4u);
+}
+
+TEST(Suggest, AfterDataStoresPredictionsAndAvoidsPendingPoints) {
+  TempDb tmp;
+  auto db = tmp.Open();
+  const Campaign c = Init(*db, Ba122Spec(), "alice");
+  for (double temp : {500.0, 550.0, 600.0, 650.0, 700.0}) AddMeasured(*db, c, 50, temp, 5);
+  AddMeasured(*db, c, 50, 600, 20);
+  const SuggestOutcome first = Suggest(*db, c, {.batch_size = 2, .seed = 3});
+  ASSERT_EQ(first.experiments.size(), 2u);
+  EXPECT_EQ(first.num_observations, 6);
+  EXPECT_EQ(first.num_pending, 0);
+  for (const store::Experiment& e : first.experiments) {
+    const nlohmann::json& p = e.prediction["jc"];
+    ASSERT_TRUE(p.is_object()) << e.prediction.dump();
+    EXPECT_TRUE(std::isfinite(p["mean"].get<double>()));
+    EXPECT_GT(p["stddev"].get<double>(), 0.0);
+    EXPECT_TRUE(e.prediction["acquisition"].is_number());
+  }
+  // The first batch is pending now: a second suggestion sees it and does not repeat it.
+  const SuggestOutcome second = Suggest(*db, c, {.batch_size = 2, .seed = 3});
+  EXPECT_EQ(second.num_pending, 2);
+  std::set<std::string> seen;
+  for (const auto* out : {&first, &second}) {
+    for (const store::Experiment& e : out->experiments) {
+      EXPECT_TRUE(seen.insert(e.params.dump()).second) << "repeated " << e.params.dump();
+    }
+  }
+  EXPECT_NE(first.batch_id, second.batch_id);
+}
+
+TEST(Suggest, SameDataAndSeedGiveTheSameSuggestionsInAnotherDatabase) {
+  TempDb tmp;
+  std::vector<nlohmann::json> params[2];
+  for (int k = 0; k < 2; ++k) {
+    auto db = tmp.Open("db" + std::to_string(k) + ".db");
+    const Campaign c = Init(*db, Ba122Spec(), "alice");
+    for (double temp : {500.0, 550.0, 600.0, 650.0, 700.0}) AddMeasured(*db, c, 50, temp, 5);
+    for (const store::Experiment& e : Suggest(*db, c, {.batch_size = 3}).experiments) {
+      params[k].push_back(e.params);
+    }
+  }
+  EXPECT_EQ(params[0], params[1]);  // default seed derived from the database state
+}
+
+TEST(Suggest, RejectsBadRequestsBeforeWriting) {
+  TempDb tmp;
+  auto db = tmp.Open();
+  const Campaign c = Init(*db, Ba122Spec(), "alice");
+  EXPECT_EQ(CodeOf([&] { Suggest(*db, c, {.batch_size = 0}); }), "suggest.options");
+  EXPECT_EQ(CodeOf([&] { Suggest(*db, c, {.shared = {"pressure"}}); }), "suggest.options");
+  EXPECT_TRUE(List(*db, c).empty());
+}
+
+TEST(AddProposal, StoresTheModelsPredictionOnceAModelCanBeFitted) {
+  TempDb tmp;
+  auto db = tmp.Open();
+  const Campaign c = Init(*db, Ba122Spec(), "alice");
+  Proposal p;
+  p.params = {{"heating_rate", 50}, {"max_temp", 600}, {"hold_time", 5}};
+  p.by = "bob";
+  p.rationale = "the paper's schedule";
+  const AddOutcome none = AddProposal(*db, c, p);
+  EXPECT_TRUE(none.experiment.prediction.is_null());  // no data: no model
+  EXPECT_EQ(none.experiment.source, store::Source::kResearcher);
+  EXPECT_EQ(none.experiment.proposer, "bob");
+  EXPECT_EQ(none.experiment.rationale, "the paper's schedule");
+  for (double temp : {500.0, 550.0, 650.0, 700.0}) AddMeasured(*db, c, 50, temp, 5);
+  AddMeasured(*db, c, 50, 600, 20);
+  p.params["max_temp"] = 575;
+  const AddOutcome with = AddProposal(*db, c, p);
+  ASSERT_TRUE(with.experiment.prediction.contains("jc")) << with.experiment.prediction.dump();
+  EXPECT_GT(with.experiment.prediction["jc"]["stddev"].get<double>(), 0.0);
+  EXPECT_EQ(with.experiment.prediction["summary"]["num_observations"], 5);
+}
+
+TEST(AddProposal, RejectsInvalidParametersAndFlagsConstraintViolations) {
+  TempDb tmp;
+  auto db = tmp.Open();
+  nlohmann::json spec = Ba122Spec();
+  spec["constraints"] = {"max_temp - 20*hold_time <= 600"};
+  const Campaign c = Init(*db, spec, "alice");
+  Proposal p;
+  p.by = "bob";
+  p.params = {{"heating_rate", 50}, {"max_temp", 600.5}, {"hold_time", 5}};
+  EXPECT_EQ(CodeOf([&] { AddProposal(*db, c, p); }), "params.off_grid");
+  p.params = {{"heating_rate", 500}, {"max_temp", 600}, {"hold_time", 5}};
+  EXPECT_EQ(CodeOf([&] { AddProposal(*db, c, p); }), "params.out_of_bounds");
+  p.params = {{"heating_rate", 50}, {"max_temp", 600}};
+  EXPECT_EQ(CodeOf([&] { AddProposal(*db, c, p); }), "params.missing");
+  p.params = {{"heating_rate", 50}, {"max_temp", 650}, {"hold_time", 1}};  // 650 - 20 > 600
+  p.by = "";
+  EXPECT_EQ(CodeOf([&] { AddProposal(*db, c, p); }), "campaign.who_required");
+  EXPECT_TRUE(List(*db, c).empty());
+  p.by = "bob";
+  const AddOutcome out = AddProposal(*db, c, p);
+  EXPECT_EQ(out.experiment.flags, std::vector<std::string>({"violates_constraint"}));
+  ASSERT_EQ(out.warnings.size(), 1u);
+  EXPECT_EQ(out.warnings[0].code, "campaign.violates_constraint");
+}
+
+TEST(Lifecycle, StartResultCorrectFailWithdrawKeepEveryChangeInHistory) {
+  TempDb tmp;
+  auto db = tmp.Open();
+  const Campaign c = Init(*db, Ba122Spec(), "alice");
+  Proposal p;
+  p.by = "bob";
+  p.params = {{"heating_rate", 50}, {"max_temp", 600}, {"hold_time", 5}};
+  const store::ExperimentId a = AddProposal(*db, c, p).experiment.id;
+  p.params["max_temp"] = 610;
+  const store::ExperimentId b = AddProposal(*db, c, p).experiment.id;
+  p.params["max_temp"] = 620;
+  const store::ExperimentId d = AddProposal(*db, c, p).experiment.id;
+
+  EXPECT_EQ(Start(*db, c, a, "carol").status, store::Status::kRunning);
+  EXPECT_EQ(CodeOf([&] { RecordResults(*db, c, a, {{"tc", Value(1)}}, "carol"); }),
+            "campaign.unknown_objective");
+  EXPECT_EQ(CodeOf([&] { RecordResults(*db, c, a, {}, "carol"); }), "campaign.no_results");
+  EXPECT_EQ(RecordResults(*db, c, a, {{"jc", Value(9.5e4)}}, "carol").status,
+            store::Status::kDone);
+  EXPECT_EQ(CodeOf([&] { Start(*db, c, a, "carol"); }), "store.bad_transition");
+  const store::Experiment corrected =
+      Correct(*db, c, a, "jc", Value(9.7e4), "carol", "calibration of the probe");
+  ExpectClose(corrected.results.at("jc").value, 9.7e4, 0, 0);
+  EXPECT_EQ(CodeOf([&] { Fail(*db, c, b, "carol", ""); }), "store.reason_required");
+  EXPECT_EQ(Fail(*db, c, b, "carol", "die cracked").reason, "die cracked");
+  EXPECT_EQ(Withdraw(*db, c, d, "bob", "superseded").status, store::Status::kWithdrawn);
+
+  const ExperimentDetail detail = Show(*db, c, a);
+  std::vector<std::string> actions;
+  for (const store::HistoryEntry& h : detail.history) actions.push_back(h.action);
+  // insert, proposed->running, result, running->done (order within one write may vary: sort-free
+  // check of the multiset), then the correction keeping the old value.
+  EXPECT_EQ(actions.front(), "insert");
+  EXPECT_EQ(actions.back(), "correct");
+  EXPECT_EQ(std::count(actions.begin(), actions.end(), "status"), 2);
+  EXPECT_EQ(detail.history.back().old_value["value"], 9.5e4);
+  EXPECT_EQ(detail.history.back().reason, "calibration of the probe");
+}
+
+TEST(Best, ReturnsDoneExperimentsBestFirstForTheObjectivesDirection) {
+  TempDb tmp;
+  auto db = tmp.Open();
+  nlohmann::json spec = Ba122Spec();
+  spec["objectives"].push_back({{"name", "porosity"}, {"direction", "minimize"}});
+  const Campaign c = Init(*db, spec, "alice");
+  EXPECT_TRUE(Best(*db, c).empty());
+  const double jc[] = {3e4, 9e4, 6e4};
+  const double porosity[] = {0.02, 0.05, 0.01};
+  for (int i = 0; i < 3; ++i) {
+    Proposal p;
+    p.by = "bob";
+    p.params = {{"heating_rate", 50}, {"max_temp", 560 + 20 * i}, {"hold_time", 5}};
+    p.results = {{"jc", Value(jc[i])}, {"porosity", Value(porosity[i])}};
+    AddProposal(*db, c, p);
+  }
+  const std::vector<store::Experiment> top = Best(*db, c, "", 2);
+  ASSERT_EQ(top.size(), 2u);
+  EXPECT_EQ(top[0].id, 2);
+  EXPECT_EQ(top[1].id, 3);
+  EXPECT_EQ(Best(*db, c, "porosity", 1).front().id, 3);
+  EXPECT_EQ(CodeOf([&] { Best(*db, c, "tc", 1); }), "campaign.unknown_objective");
+}
+
+TEST(ParseResults, ReadsValuesWithUncertaintyAndNamesBadOnes) {
+  const CampaignSpec spec = ParseSpec(Ba122Spec());
+  const auto results = ParseResults(spec, {"jc=1.2e4+-300"}, "carol");
+  ExpectClose(results.at("jc").value, 1.2e4, 0, 0);
+  ExpectClose(*results.at("jc").uncertainty, 300, 0, 0);
+  EXPECT_EQ(results.at("jc").by, "carol");
+  EXPECT_EQ(CodeOf([&] { ParseResults(spec, {"jc=abc"}, "c"); }), "params.type");
+  EXPECT_EQ(CodeOf([&] { ParseResults(spec, {"tc=3"}, "c"); }), "campaign.unknown_objective");
+  EXPECT_EQ(CodeOf([&] { ParseResults(spec, {"jc"}, "c"); }), "params.syntax");
+}
+
+}  // namespace
+}  // namespace kyoso::campaign

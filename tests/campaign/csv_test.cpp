@@ -1,0 +1,209 @@
+// CSV import/export (docs/csv.md): round trips in both layouts, every import error named by line
+// and column, all-or-nothing imports, and constraint violations imported with a flag.
+#include "kyoso/campaign/csv.h"
+
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <iterator>
+
+#include "kyoso/campaign/demo.h"
+#include "support/expect_close.h"
+#include "temp_db.h"
+
+namespace kyoso::campaign {
+namespace {
+
+using kyoso::testing::ExpectClose;
+using testing::TempDb;
+
+// The issues of the InputError thrown by importing `text`, as "path code" strings.
+std::vector<std::string> ImportIssues(const CampaignSpec& spec, const std::string& text) {
+  try {
+    ParseCsvExperiments(spec, text, {}, nullptr, nullptr);
+  } catch (const InputError& e) {
+    std::vector<std::string> out;
+    for (const Issue& issue : e.issues()) out.push_back(issue.path + " " + issue.code);
+    return out;
+  }
+  return {"no error"};
+}
+
+// Removes the created_at/updated_at columns (assigned by the store) from a full-layout export.
+std::string WithoutTimestamps(const std::string& csv) {
+  std::string out;
+  for (const CsvRecord& r : ParseCsvRecords(csv)) {
+    std::vector<std::string> f = r.fields;
+    f.erase(f.begin() + 6, f.begin() + 8);  // created_at, updated_at (columns 7 and 8)
+    for (std::size_t i = 0; i < f.size(); ++i) out += (i ? "," : "") + CsvEscape(f[i]);
+    out += "\n";
+  }
+  return out;
+}
+
+// A campaign with experiments in every state, from every source, with predictions and quoting.
+Campaign Populate(store::Store& db) {
+  const Campaign c = Init(db, Ba122Spec(), "alice");
+  SuggestRequest request;
+  request.batch_size = 2;
+  request.seed = 5;
+  const std::vector<store::Experiment> engine = Suggest(db, c, request).experiments;
+  Start(db, c, engine[0].id, "lab");
+  store::Measurement m;
+  m.value = 8.25e4;
+  m.uncertainty = 1500;
+  RecordResults(db, c, engine[0].id, {{"jc", m}}, "lab");
+  Fail(db, c, engine[1].id, "lab", "die cracked, \"badly\"");
+  Proposal p;
+  p.by = "bob";
+  p.rationale = "coarse scan, step 50";
+  p.params = {{"heating_rate", 50}, {"max_temp", 600}, {"hold_time", 5}};
+  store::Measurement r;
+  r.value = 1.0068e5;
+  p.results = {{"jc", r}};
+  AddProposal(db, c, p);
+  p.results.clear();
+  p.params = {{"heating_rate", 42.125}, {"max_temp", 556}, {"hold_time", 32.47}};
+  const store::ExperimentId w = AddProposal(db, c, p).experiment.id;
+  Withdraw(db, c, w, "bob", "furnace booked");
+  p.params = {{"heating_rate", 20}, {"max_temp", 580}, {"hold_time", 12}};
+  AddProposal(db, c, p);
+  return c;
+}
+
+TEST(Csv, FullLayoutRoundTripGivesTheSameData) {
+  TempDb tmp;
+  auto db = tmp.Open();
+  const Campaign c = Populate(*db);
+  const std::string exported = ExportCsv(*db, c, CsvLayout::kFull);
+  auto db2 = tmp.Open("copy.db");
+  const Campaign c2 = Init(*db2, Ba122Spec(), "alice");
+  const ImportOutcome out = ImportCsv(*db2, c2, exported, {});
+  EXPECT_EQ(out.layout, CsvLayout::kFull);
+  EXPECT_EQ(out.ids.size(), 5u);
+  EXPECT_EQ(WithoutTimestamps(ExportCsv(*db2, c2, CsvLayout::kFull)), WithoutTimestamps(exported));
+  // Field by field for the measured engine experiment: status, source, proposer, measurement.
+  const store::Experiment a = db->GetExperiment(c.id(), 1);
+  const store::Experiment b = db2->GetExperiment(c2.id(), 1);
+  EXPECT_EQ(b.status, a.status);
+  EXPECT_EQ(b.source, store::Source::kEngine);
+  EXPECT_EQ(b.proposer, a.proposer);
+  EXPECT_EQ(b.params, a.params);
+  EXPECT_EQ(b.results.at("jc"), a.results.at("jc"));  // value, uncertainty, by, at
+  EXPECT_EQ(db2->GetExperiment(c2.id(), 2).reason, "die cracked, \"badly\"");
+}
+
+TEST(Csv, BoxviaLayoutRoundTripGivesTheSameData) {
+  TempDb tmp;
+  auto db = tmp.Open();
+  const Campaign c = Populate(*db);
+  const std::string exported = ExportCsv(*db, c, CsvLayout::kBoxvia);
+  // Only done experiments, inputs first and objective last.
+  EXPECT_EQ(exported.substr(0, exported.find('\n')), "heating_rate,max_temp,hold_time,jc");
+  EXPECT_EQ(ParseCsvRecords(exported).size(), 3u);
+  auto db2 = tmp.Open("copy.db");
+  const Campaign c2 = Init(*db2, Ba122Spec(), "alice");
+  const ImportOutcome out = ImportCsv(*db2, c2, exported, {.by = "notebook"});
+  EXPECT_EQ(out.layout, CsvLayout::kBoxvia);
+  EXPECT_EQ(ExportCsv(*db2, c2, CsvLayout::kBoxvia), exported);
+  const store::Experiment e = db2->GetExperiment(c2.id(), 1);
+  EXPECT_EQ(e.source, store::Source::kImport);
+  EXPECT_EQ(e.proposer, "notebook");
+  EXPECT_EQ(e.status, store::Status::kDone);
+}
+
+TEST(Csv, ImportsTheBa122ExampleFile) {
+  TempDb tmp;
+  auto db = tmp.Open();
+  const Campaign c = Init(*db, Ba122Spec(), "alice");
+  std::ifstream in(std::string(KYOSO_SOURCE_DIR) + "/examples/ba122/sps_boxvia.csv");
+  const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  const ImportOutcome out = ImportCsv(*db, c, text, {});
+  EXPECT_EQ(out.ids.size(), 10u);
+  // Row 4 of the file (line 4): 600 degC, 5 min at 50 degC/min.
+  ExpectClose(db->GetExperiment(c.id(), 3).results.at("jc").value, 101076, 0, 0);
+}
+
+TEST(Csv, EveryImportErrorNamesItsLineAndColumn) {
+  const CampaignSpec spec = ParseSpec(Ba122Spec());
+  EXPECT_EQ(ImportIssues(spec, ""), std::vector<std::string>({"line 1 csv.empty"}));
+  EXPECT_EQ(ImportIssues(spec, "heating_rate,max_temp,hold_time,jc,colour\n"),
+            std::vector<std::string>({"line 1, column colour csv.unknown_column"}));
+  EXPECT_EQ(ImportIssues(spec, "heating_rate,max_temp,hold_time\n50,600,5\n"),
+            std::vector<std::string>({"line 1 csv.missing_objective"}));
+  EXPECT_EQ(ImportIssues(spec, "heating_rate,max_temp,jc\n50,600,1\n"),
+            std::vector<std::string>({"line 1 csv.missing_column"}));
+  EXPECT_EQ(ImportIssues(spec, "heating_rate,max_temp,max_temp,hold_time,jc\n"),
+            std::vector<std::string>({"line 1, column max_temp csv.duplicate_column"}));
+  const std::string head = "heating_rate,max_temp,hold_time,jc\n";
+  EXPECT_EQ(ImportIssues(spec, head + "50,600,5,1e5\nfast,600,5,1e5\n"),
+            std::vector<std::string>({"line 3, column heating_rate csv.non_numeric"}));
+  EXPECT_EQ(ImportIssues(spec, head + "50,800,5,1e5\n"),
+            std::vector<std::string>({"line 2, column max_temp csv.out_of_bounds"}));
+  EXPECT_EQ(ImportIssues(spec, head + "50,600.5,5,1e5\n"),
+            std::vector<std::string>({"line 2, column max_temp csv.off_grid"}));
+  EXPECT_EQ(ImportIssues(spec, head + "50,600,5,\n"),
+            std::vector<std::string>({"line 2, column jc csv.missing_objective"}));
+  EXPECT_EQ(ImportIssues(spec, head + "50,600,5,n/a\n"),
+            std::vector<std::string>({"line 2, column jc csv.non_numeric"}));
+  EXPECT_EQ(ImportIssues(spec, head + "50,600,5\n"),
+            std::vector<std::string>({"line 2 csv.row_length"}));
+  EXPECT_EQ(ImportIssues(spec, head + "50,,5,1e5\n"),
+            std::vector<std::string>({"line 2, column max_temp csv.missing_value"}));
+  EXPECT_EQ(ImportIssues(spec, head + "\"50,600,5,1e5\n"),
+            std::vector<std::string>({"line 2 csv.quote"}));
+  // Every problem of a file at once, with its own line (blank lines count).
+  EXPECT_EQ(ImportIssues(spec, head + "50,600,5,1e5\n\n5,600,5,x\n"),
+            std::vector<std::string>({"line 4, column heating_rate csv.out_of_bounds",
+                                      "line 4, column jc csv.non_numeric"}));
+  const std::string full = "status,source,proposer,heating_rate,max_temp,hold_time,jc,reason\n";
+  EXPECT_EQ(ImportIssues(spec, full + "finished,engine,x,50,600,5,1e5,\n"),
+            std::vector<std::string>({"line 2, column status csv.bad_status"}));
+  EXPECT_EQ(ImportIssues(spec, full + "done,robot,x,50,600,5,1e5,\n"),
+            std::vector<std::string>({"line 2, column source csv.bad_source"}));
+  EXPECT_EQ(ImportIssues(spec, full + "failed,engine,x,50,600,5,,\n"),
+            std::vector<std::string>({"line 2, column reason csv.missing_value"}));
+  EXPECT_EQ(ImportIssues(spec, full + "done,engine,x,50,600,5,,\n"),
+            std::vector<std::string>({"line 2, column jc csv.missing_objective"}));
+}
+
+TEST(Csv, ImportIsAllOrNothing) {
+  TempDb tmp;
+  auto db = tmp.Open();
+  const Campaign c = Init(*db, Ba122Spec(), "alice");
+  const std::string text = "heating_rate,max_temp,hold_time,jc\n50,600,5,1e5\n50,600,5,oops\n";
+  EXPECT_THROW(ImportCsv(*db, c, text, {}), InputError);
+  EXPECT_TRUE(List(*db, c).empty());
+}
+
+TEST(Csv, ConstraintViolationsAreImportedWithAFlagAndAWarning) {
+  TempDb tmp;
+  auto db = tmp.Open();
+  nlohmann::json spec = Ba122Spec();
+  spec["constraints"] = {"max_temp - 20*hold_time <= 600"};
+  const Campaign c = Init(*db, spec, "alice");
+  const std::string text =
+      "heating_rate,max_temp,hold_time,jc\n50,600,5,1e5\n50,650,1,2e4\n";  // 650-20 > 600
+  const ImportOutcome out = ImportCsv(*db, c, text, {});
+  ASSERT_EQ(out.ids.size(), 2u);
+  ASSERT_EQ(out.warnings.size(), 1u);
+  EXPECT_EQ(out.warnings[0].path, "line 3");
+  EXPECT_EQ(out.warnings[0].code, "csv.violates_constraint");
+  EXPECT_TRUE(db->GetExperiment(c.id(), 1).flags.empty());
+  EXPECT_EQ(db->GetExperiment(c.id(), 2).flags, std::vector<std::string>({"violates_constraint"}));
+}
+
+TEST(CsvRecords, ParsesQuotesEmbeddedNewlinesAndCrLf) {
+  const std::vector<CsvRecord> r =
+      ParseCsvRecords("\xEF\xBB\xBF" "a,b\r\n\"x, \"\"y\"\"\",\"two\nlines\"\r\n\r\nlast,\n");
+  ASSERT_EQ(r.size(), 3u);
+  EXPECT_EQ(r[0].fields, std::vector<std::string>({"a", "b"}));
+  EXPECT_EQ(r[1].fields, std::vector<std::string>({"x, \"y\"", "two\nlines"}));
+  EXPECT_EQ(r[1].line, 2);
+  EXPECT_EQ(r[2].line, 5);
+  EXPECT_EQ(r[2].fields, std::vector<std::string>({"last", ""}));
+  EXPECT_EQ(CsvEscape("x, \"y\""), "\"x, \"\"y\"\"\"");
+}
+
+}  // namespace
+}  // namespace kyoso::campaign

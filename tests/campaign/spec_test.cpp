@@ -1,0 +1,151 @@
+// Campaign spec parsing (docs/spec.md): valid specs, every error at its JSON path, and the
+// parameter conversions between the store's objects and the engine's raw vectors.
+#include "kyoso/campaign/spec.h"
+
+#include <gtest/gtest.h>
+
+#include "kyoso/base/json_reader.h"
+#include "kyoso/campaign/demo.h"
+#include "support/expect_close.h"
+
+namespace kyoso::campaign {
+namespace {
+
+using kyoso::testing::ExpectClose;
+
+// The issue codes and paths of an InputError thrown by `fn`, as "path code" strings.
+template <typename F>
+std::vector<std::string> IssuesOf(F fn) {
+  try {
+    fn();
+  } catch (const InputError& e) {
+    std::vector<std::string> out;
+    for (const Issue& issue : e.issues()) out.push_back(issue.path + " " + issue.code);
+    return out;
+  }
+  return {"no error"};
+}
+
+nlohmann::json MixedSpec() {
+  return ParseJson(R"({
+    "name": "mixed",
+    "parameters": [
+      {"name": "heating_rate", "type": "continuous", "low": 10, "high": 100, "unit": "degC/min"},
+      {"name": "max_temp", "type": "discrete", "low": 500, "high": 700, "step": 1, "unit": "degC"},
+      {"name": "hold_time", "type": "continuous", "low": 1, "high": 60, "unit": "min",
+       "scale": "log"},
+      {"name": "milling_passes", "type": "integer", "low": 1, "high": 4},
+      {"name": "atmosphere", "type": "categorical", "choices": ["Ar", "vacuum"]}
+    ],
+    "objectives": [{"name": "jc", "direction": "maximize", "unit": "A/cm^2"},
+                   {"name": "density", "direction": "maximize"}],
+    "constraints": ["max_temp - 20*hold_time <= 600"]
+  })");
+}
+
+TEST(ParseSpec, ReadsTheDesignExampleWithAllParameterKinds) {
+  const CampaignSpec spec = ParseSpec(MixedSpec());
+  EXPECT_EQ(spec.name, "mixed");
+  EXPECT_EQ(spec.space.num_parameters(), 5);
+  ASSERT_EQ(spec.objectives.size(), 2u);
+  EXPECT_EQ(spec.primary().name, "jc");
+  EXPECT_EQ(spec.primary().unit, "A/cm^2");
+  EXPECT_EQ(spec.objectives[1].direction, optimize::Direction::kMaximize);
+  EXPECT_EQ(spec.ObjectiveIndex("density"), 1);
+  EXPECT_EQ(spec.ObjectiveIndex("nope"), -1);
+  EXPECT_TRUE(spec.Better(2.0, 1.0));
+}
+
+TEST(ParseSpec, TheBa122ExampleFileEqualsTheDemoSpec) {
+  // examples/ba122/spec.json and the demo must describe the same campaign.
+  const CampaignSpec from_file = ParseSpec(ParseJson(
+      R"({"name": "ba122-sps",
+          "description": "K-doped Ba122 bulk by spark-plasma sintering: maximize the critical current density",
+          "parameters": [
+            {"name": "heating_rate", "type": "continuous", "low": 10, "high": 100, "unit": "degC/min"},
+            {"name": "max_temp", "type": "discrete", "low": 500, "high": 700, "step": 1, "unit": "degC"},
+            {"name": "hold_time", "type": "continuous", "low": 1, "high": 60, "scale": "log", "unit": "min"}],
+          "objectives": [{"name": "jc", "direction": "maximize", "unit": "A/cm^2"}]})"));
+  const CampaignSpec demo = ParseSpec(Ba122Spec());
+  EXPECT_EQ(from_file.space.ToJson(), demo.space.ToJson());
+  EXPECT_EQ(from_file.description, demo.description);
+  EXPECT_EQ(demo.space.GridSize(1), 201);  // 500..700 degC in 1 degC steps
+}
+
+TEST(ParseSpec, ReportsEveryProblemAtItsJsonPath) {
+  nlohmann::json spec = MixedSpec();
+  spec["name"] = "bad name!";
+  spec["objectives"][0]["direction"] = "up";
+  spec["objectives"][1]["name"] = "max_temp";  // clashes with a parameter
+  spec["parameters"][0]["low"] = 200;          // low > high: the space module's issue
+  spec["colour"] = "blue";
+  const std::vector<std::string> issues = IssuesOf([&] { ParseSpec(spec); });
+  const std::vector<std::string> expected = {
+      "/name spec.name", "/parameters/0/high spec.bounds_order",
+      "/objectives/0/direction spec.choice", "/objectives/1/name spec.duplicate_name",
+      "/colour spec.unknown_key"};
+  for (const std::string& e : expected) {
+    EXPECT_NE(std::find(issues.begin(), issues.end(), e), issues.end()) << e;
+  }
+}
+
+TEST(ParseSpec, RequiresParametersAndAtLeastOneObjective) {
+  EXPECT_EQ(IssuesOf([] { ParseSpec(ParseJson(R"({"name": "x", "parameters": []})")); }),
+            std::vector<std::string>({"/parameters spec.empty", "/objectives spec.missing"}));
+  nlohmann::json spec = MixedSpec();
+  spec["objectives"] = nlohmann::json::array();
+  EXPECT_EQ(IssuesOf([&] { ParseSpec(spec); }),
+            std::vector<std::string>({"/objectives spec.objectives"}));
+}
+
+TEST(ParamsToRaw, ConvertsChoicesAndRoundTripsThroughRawToParams) {
+  const CampaignSpec spec = ParseSpec(MixedSpec());
+  const nlohmann::json params = {{"heating_rate", 49.8},  {"max_temp", 556},
+                                 {"hold_time", 32.47},    {"milling_passes", 2},
+                                 {"atmosphere", "vacuum"}};
+  const std::vector<double> raw = ParamsToRaw(spec, params);
+  ASSERT_EQ(raw.size(), 5u);
+  ExpectClose(raw[0], 49.8, 0, 0);
+  ExpectClose(raw[4], 1.0, 0, 0);  // "vacuum" is choice 1
+  const nlohmann::json back = RawToParams(spec, raw);
+  EXPECT_EQ(back, params);
+  EXPECT_TRUE(back["max_temp"].is_number_integer());  // discrete on an integral grid: 556, not 556.0
+}
+
+TEST(ParamsToRaw, NamesMissingUnknownMistypedAndUnknownChoice) {
+  const CampaignSpec spec = ParseSpec(MixedSpec());
+  const nlohmann::json params = {{"heating_rate", "fast"}, {"max_temp", 556},
+                                 {"milling_passes", 2},    {"atmosphere", "air"},
+                                 {"pressure", 50}};
+  const std::vector<std::string> issues = IssuesOf([&] { ParamsToRaw(spec, params); });
+  EXPECT_EQ(issues, std::vector<std::string>({"/params/heating_rate params.type",
+                                              "/params/hold_time params.missing",
+                                              "/params/atmosphere params.unknown_choice",
+                                              "/params/pressure params.unknown"}));
+}
+
+TEST(CheckRaw, FlagsOutOfBoundsAndOffGridValues) {
+  const CampaignSpec spec = ParseSpec(MixedSpec());
+  IssueList issues;
+  CheckRaw(spec, {5.0, 556.5, 10.0, 2.0, 0.0}, "/params", issues);
+  ASSERT_EQ(issues.size(), 2u);
+  EXPECT_EQ(issues.issues()[0].path, "/params/heating_rate");
+  EXPECT_EQ(issues.issues()[0].code, "params.out_of_bounds");
+  EXPECT_EQ(issues.issues()[1].path, "/params/max_temp");
+  EXPECT_EQ(issues.issues()[1].code, "params.off_grid");
+  IssueList none;
+  CheckRaw(spec, {100.0, 700.0, 1.0, 4.0, 1.0}, "/params", none);  // bounds are inclusive
+  EXPECT_TRUE(none.empty());
+}
+
+TEST(ParseAssignment, ReadsNumbersAndNamesButNeverEvaluatesText) {
+  EXPECT_EQ(ParseAssignment("max_temp=556", "--set").second, nlohmann::json(556.0));
+  EXPECT_EQ(ParseAssignment("jc=1.2e4", "--set").second, nlohmann::json(1.2e4));
+  EXPECT_EQ(ParseAssignment("atmosphere=Ar", "--set").second, nlohmann::json("Ar"));
+  EXPECT_EQ(ParseAssignment("t=500+50", "--set").second, nlohmann::json("500+50"));
+  EXPECT_THROW(ParseAssignment("max_temp", "--set"), InputError);
+  EXPECT_THROW(ParseAssignment("=5", "--set"), InputError);
+}
+
+}  // namespace
+}  // namespace kyoso::campaign

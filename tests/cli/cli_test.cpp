@@ -1,0 +1,270 @@
+// Scenario tests of the `kyoso` command (docs/cli.md): each test runs the real binary in a fresh
+// temporary directory, as a script would, and checks exit codes, the one JSON document on stdout
+// and the error codes on stderr.
+#include <gtest/gtest.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+namespace {
+
+namespace fs = std::filesystem;
+
+struct Outcome {
+  int exit_code = -1;
+  std::string out;
+  std::string err;
+  nlohmann::json Json() const { return nlohmann::json::parse(out); }
+  nlohmann::json Error() const { return nlohmann::json::parse(err); }
+};
+
+std::string Quote(const std::string& s) {
+  std::string q = "'";
+  for (char c : s) q += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return q + "'";
+}
+
+class Cli : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
+    dir_ = fs::temp_directory_path() /
+           ("kyoso_cli_" + std::to_string(::getpid()) + "_" + info->name());
+    fs::remove_all(dir_);
+    fs::create_directories(dir_);
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+
+  // Runs `kyoso ARGS...` in the test directory (fixed test arguments, quoted for the shell).
+  Outcome Kyoso(const std::vector<std::string>& args) {
+    std::string command = "cd " + Quote(dir_.string()) + " && " + Quote(KYOSO_BINARY);
+    for (const std::string& a : args) command += " " + Quote(a);
+    command += " >out.txt 2>err.txt";
+    const int status = std::system(command.c_str());
+    Outcome run;
+    run.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    run.out = Read("out.txt");
+    run.err = Read("err.txt");
+    return run;
+  }
+  std::string Read(const std::string& name) {
+    std::ifstream in(dir_ / name);
+    std::stringstream s;
+    s << in.rdbuf();
+    return s.str();
+  }
+  void Write(const std::string& name, const std::string& text) {
+    std::ofstream(dir_ / name) << text;
+  }
+  void InitBa122() {
+    Write("spec.json", R"({"name": "ba122-sps", "parameters": [
+      {"name": "heating_rate", "type": "continuous", "low": 10, "high": 100, "unit": "degC/min"},
+      {"name": "max_temp", "type": "discrete", "low": 500, "high": 700, "step": 1, "unit": "degC"},
+      {"name": "hold_time", "type": "continuous", "low": 1, "high": 60, "scale": "log", "unit": "min"}],
+      "objectives": [{"name": "jc", "direction": "maximize", "unit": "A/cm^2"}],
+      "constraints": ["max_temp - 20*hold_time <= 600"]})");
+    const Outcome run = Kyoso({"init", "spec.json", "--json", "--by", "alice"});
+    ASSERT_EQ(run.exit_code, 0) << run.err;
+  }
+  // Expects a failure with `exit_code` and, under --json, a JSON error object with `code`.
+  void ExpectError(const std::vector<std::string>& args, int exit_code, const std::string& code) {
+    const Outcome run = Kyoso(args);
+    EXPECT_EQ(run.exit_code, exit_code) << run.err;
+    EXPECT_TRUE(run.out.empty()) << run.out;
+    nlohmann::json error;
+    ASSERT_NO_THROW(error = run.Error()) << run.err;
+    EXPECT_EQ(error["error"]["code"], code) << run.err;
+  }
+
+  fs::path dir_;
+};
+
+TEST_F(Cli, InitThenCampaignsListsItAsJson) {
+  InitBa122();
+  const Outcome run = Kyoso({"campaigns", "--json"});
+  ASSERT_EQ(run.exit_code, 0);
+  const nlohmann::json j = run.Json();
+  ASSERT_EQ(j["campaigns"].size(), 1u);
+  EXPECT_EQ(j["campaigns"][0]["name"], "ba122-sps");
+  EXPECT_EQ(j["campaigns"][0]["created_by"], "alice");
+  EXPECT_TRUE(fs::exists(dir_ / "kyoso.db"));  // the default --db
+}
+
+TEST_F(Cli, TheWholeLoopFromSuggestToCompare) {
+  InitBa122();
+  // The engine's initial design, stored with ids.
+  Outcome run = Kyoso({"suggest", "--batch", "2", "--seed", "1", "--json"});
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  nlohmann::json j = run.Json();
+  ASSERT_EQ(j["experiments"].size(), 2u);
+  EXPECT_EQ(j["experiments"][0]["id"], 1);
+  EXPECT_EQ(j["experiments"][1]["id"], 2);
+  EXPECT_EQ(j["experiments"][0]["source"], "engine");
+  EXPECT_TRUE(j["experiments"][0]["params"].contains("max_temp"));
+  EXPECT_TRUE(j["experiments"][0].contains("acquisition"));
+  EXPECT_EQ(j["summary"]["termination"], "initial_design");
+  // A researcher's finished experiment and proposal.
+  run = Kyoso({"add", "--by", "bob", "--set", "heating_rate=50", "--set", "max_temp=600", "--set",
+               "hold_time=5", "--result", "jc=1.0e5", "--note", "paper schedule", "--json"});
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  j = run.Json();
+  EXPECT_EQ(j["experiment"]["id"], 3);
+  EXPECT_EQ(j["experiment"]["status"], "done");
+  EXPECT_EQ(j["experiment"]["source"], "researcher");
+  EXPECT_EQ(j["experiment"]["proposer"], "bob");
+  EXPECT_EQ(j["experiment"]["rationale"], "paper schedule");
+  EXPECT_EQ(j["experiment"]["params"]["max_temp"], 600);
+  // Outcome the engine's two.
+  for (const std::string id : {"1", "2"}) {
+    EXPECT_EQ(Kyoso({"start", id, "--by", "lab"}).exit_code, 0);
+  }
+  run = Kyoso({"result", "1", "jc=2.5e4", "--by", "lab", "--json"});
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  EXPECT_EQ(run.Json()["experiment"]["results"]["jc"]["value"], 2.5e4);
+  EXPECT_EQ(Kyoso({"fail", "2", "--reason", "die cracked"}).exit_code, 0);
+  run = Kyoso({"correct", "1", "jc=2.6e4", "--reason", "probe recalibrated", "--json"});
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  // list: every experiment with status/source/proposer/params/results.
+  run = Kyoso({"list", "--json"});
+  ASSERT_EQ(run.exit_code, 0);
+  j = run.Json();
+  ASSERT_EQ(j["experiments"].size(), 3u);
+  EXPECT_EQ(j["experiments"][0]["status"], "done");
+  EXPECT_EQ(j["experiments"][0]["results"]["jc"]["value"], 2.6e4);
+  EXPECT_EQ(j["experiments"][1]["status"], "failed");
+  EXPECT_EQ(j["experiments"][1]["reason"], "die cracked");
+  run = Kyoso({"list", "--status", "failed", "--json"});
+  EXPECT_EQ(run.Json()["experiments"].size(), 1u);
+  // show: history keeps the corrected value.
+  run = Kyoso({"show", "1", "--json"});
+  ASSERT_EQ(run.exit_code, 0);
+  j = run.Json()["experiment"];
+  ASSERT_GE(j["history"].size(), 4u);
+  EXPECT_EQ(j["history"].back()["action"], "correct");
+  EXPECT_EQ(j["history"].back()["old"]["value"], 2.5e4);
+  // best and compare.
+  run = Kyoso({"best", "--json"});
+  EXPECT_EQ(run.Json()["experiment"]["id"], 3);
+  run = Kyoso({"compare", "--json"});
+  ASSERT_EQ(run.exit_code, 0);
+  j = run.Json();
+  EXPECT_EQ(j["measured"], 2);
+  EXPECT_EQ(j["best_id"], 3);
+  EXPECT_EQ(j["loops"][0]["label"], "engine");
+  EXPECT_EQ(j["loops"][1]["label"], "bob");
+  // Two measurements are below the engine's initial-design threshold (max(5, d + 1)): the next
+  // batch is still space filling, and it avoids the pending proposals.
+  run = Kyoso({"suggest", "--json", "--seed", "2"});
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  EXPECT_EQ(run.Json()["summary"]["termination"], "initial_design");
+  EXPECT_EQ(run.Json()["experiments"][0]["id"], 4);
+}
+
+TEST_F(Cli, ExportThenImportIntoAFreshDatabaseRoundTrips) {
+  InitBa122();
+  Write("in.csv",
+        "heating_rate,max_temp,hold_time,jc\n50,550,5,9554\n50,600,5,101076\n25,600,5,87151\n");
+  Outcome run = Kyoso({"import", "in.csv", "--by", "notebook", "--json"});
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  EXPECT_EQ(run.Json()["imported"], 3);
+  EXPECT_EQ(run.Json()["layout"], "boxvia");
+  run = Kyoso({"export", "--format", "boxvia", "-o", "out.csv"});
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  EXPECT_EQ(Read("out.csv"),
+            "heating_rate,max_temp,hold_time,jc\n50,550,5,9554\n50,600,5,101076\n25,600,5,87151\n");
+  EXPECT_EQ(Kyoso({"export", "--format", "full", "-o", "full.csv"}).exit_code, 0);
+  ASSERT_EQ(Kyoso({"init", "spec.json", "--db", "copy.db"}).exit_code, 0);
+  run = Kyoso({"import", "full.csv", "--db", "copy.db", "--json"});
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  EXPECT_EQ(run.Json()["layout"], "full");
+  run = Kyoso({"export", "--format", "boxvia", "--db", "copy.db", "--json"});
+  EXPECT_EQ(run.Json()["csv"], Read("out.csv"));
+  EXPECT_EQ(run.Json()["rows"], 3);
+}
+
+TEST_F(Cli, ErrorsHaveStableCodesAndExitCodes) {
+  // No campaign yet.
+  ExpectError({"list", "--json"}, 2, "campaign.none");
+  // A spec with a bad JSON path and a JSON syntax error.
+  Write("bad.json", R"({"name": "x", "parameters": [{"name": "t", "type": "continuous",
+    "low": 5, "high": 1}], "objectives": [{"name": "jc", "direction": "maximize"}]})");
+  const Outcome bad = Kyoso({"init", "bad.json", "--json"});
+  EXPECT_EQ(bad.exit_code, 2);
+  EXPECT_EQ(bad.Error()["error"]["issues"][0]["path"].get<std::string>().rfind("/parameters/0", 0),
+            0u);
+  Write("syntax.json", "{\"name\": }");
+  ExpectError({"init", "syntax.json", "--json"}, 2, "json.syntax");
+  ExpectError({"init", "missing.json", "--json"}, 1, "cli.io");
+  InitBa122();
+  ExpectError({"init", "spec.json", "--json"}, 1, "store.duplicate_campaign");
+  ExpectError({"list", "--campaign", "nope", "--json"}, 2, "campaign.not_found");
+  ExpectError({"suggest", "--acquisition", "magic", "--json"}, 2, "cli.bad_option");
+  ExpectError({"add", "--by", "bob", "--set", "heating_rate=50", "--set", "max_temp=600.5", "--set",
+               "hold_time=5", "--json"},
+              2, "params.off_grid");
+  ExpectError({"add", "--by", "bob", "--set", "heating_rate=500", "--set", "max_temp=600", "--set",
+               "hold_time=5", "--json"},
+              2, "params.out_of_bounds");
+  ExpectError({"add", "--by", "bob", "--set", "pressure=5", "--set", "heating_rate=50", "--set",
+               "max_temp=600", "--set", "hold_time=5", "--json"},
+              2, "params.unknown");
+  ASSERT_EQ(Kyoso({"add", "--by", "bob", "--set", "heating_rate=50", "--set", "max_temp=600",
+                   "--set", "hold_time=5"})
+                .exit_code,
+            0);
+  ExpectError({"result", "1", "tc=5", "--json"}, 2, "campaign.unknown_objective");
+  ExpectError({"result", "1", "jc=abc", "--json"}, 2, "params.type");
+  ExpectError({"withdraw", "1", "--json"}, 1, "store.reason_required");
+  ExpectError({"start", "7", "--json"}, 1, "store.experiment_not_found");
+  ASSERT_EQ(Kyoso({"result", "1", "jc=5e4"}).exit_code, 0);
+  ExpectError({"start", "1", "--json"}, 1, "store.bad_transition");
+  ExpectError({"result", "1", "jc=6e4", "--json"}, 1, "store.already_measured");
+  ExpectError({"correct", "1", "jc=6e4", "--json"}, 1, "store.reason_required");
+  Write("bad.csv", "heating_rate,max_temp,hold_time,jc\n50,600,5,1e5\n50,abc,5,1e5\n");
+  const Outcome csv = Kyoso({"import", "bad.csv", "--json"});
+  EXPECT_EQ(csv.exit_code, 2);
+  EXPECT_EQ(csv.Error()["error"]["code"], "csv.non_numeric");
+  EXPECT_EQ(csv.Error()["error"]["issues"][0]["path"], "line 3, column max_temp");
+  EXPECT_EQ(Kyoso({"list", "--json"}).Json()["experiments"].size(), 1u);  // nothing imported
+  // Without --json: `error[code]: message` on stderr.
+  const Outcome text = Kyoso({"start", "1"});
+  EXPECT_EQ(text.exit_code, 1);
+  EXPECT_EQ(text.err.rfind("error[store.bad_transition]: ", 0), 0u) << text.err;
+}
+
+TEST_F(Cli, AddWarnsAboutAConstraintViolationButKeepsTheRecord) {
+  InitBa122();
+  const Outcome run = Kyoso({"add", "--by", "bob", "--set", "heating_rate=50", "--set",
+                         "max_temp=650", "--set", "hold_time=1", "--json"});
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  const nlohmann::json j = run.Json();
+  EXPECT_EQ(j["experiment"]["flags"][0], "violates_constraint");
+  EXPECT_EQ(j["warnings"][0]["code"], "campaign.violates_constraint");
+}
+
+TEST_F(Cli, DemoSaysTheLabIsSimulatedAndLeavesAUsableDatabase) {
+  const Outcome run = Kyoso({"demo", "--db", "demo.db", "--rounds", "1", "--batch", "2"});
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  EXPECT_NE(run.out.find("THE LAB IS SIMULATED"), std::string::npos);
+  EXPECT_NE(run.out.find("kyoso suggest --db demo.db"), std::string::npos);
+  const Outcome list = Kyoso({"list", "--db", "demo.db", "--json"});
+  EXPECT_EQ(list.Json()["experiments"].size(), 7u);  // 5 researcher + 2 engine
+  const Outcome json = Kyoso({"demo", "--db", "demo2.db", "--rounds", "1", "--json"});
+  ASSERT_EQ(json.exit_code, 0) << json.err;
+  EXPECT_EQ(json.Json()["simulated"], true);
+  EXPECT_EQ(json.Json()["compare"]["loops"].size(), 2u);
+  // Running it again on the same database is refused with a clear code.
+  const Outcome again = Kyoso({"demo", "--db", "demo.db", "--json"});
+  EXPECT_EQ(again.exit_code, 1);
+  EXPECT_EQ(again.Error()["error"]["code"], "store.duplicate_campaign");
+}
+
+}  // namespace
