@@ -1,6 +1,6 @@
-// The campaign use cases on a real SQLite file in a temporary directory: init/open, suggest (initial
-// design, then model-based with predictions, pending points, determinism), researcher proposals
-// with the model's prediction, the state machine with history, and best.
+// The campaign use cases on a real SQLite file in a temporary directory: init/open, suggest
+// (initial design, then model-based with predictions, pending points, determinism), researcher
+// proposals with the model's prediction, the state machine with history, and best.
 #include "kyoso/campaign/campaign.h"
 
 #include <gtest/gtest.h>
@@ -129,6 +129,31 @@ TEST(Suggest, SameDataAndSeedGiveTheSameSuggestionsInAnotherDatabase) {
   EXPECT_EQ(params[0], params[1]);  // default seed derived from the database state
 }
 
+TEST(Suggest, RecomputesWhenAnotherWriterChangesTheDataWhileTheEngineThinks) {
+  // A second connection (as another process would) adds a researcher's proposal while the engine
+  // is optimizing; the stored batch must be computed on the new data (it sees 1 pending point).
+  TempDb tmp;
+  auto db = tmp.Open();
+  auto other = tmp.Open();
+  const Campaign c = Init(*db, Ba122Spec(), "alice");
+  for (double temp : {500.0, 550.0, 600.0, 650.0, 700.0}) AddMeasured(*db, c, 50, temp, 5);
+  int interruptions = 0;
+  FunctionProgress progress([&](const ProgressEvent&) {
+    if (interruptions++ == 0) {
+      Proposal p;
+      p.by = "bob";
+      p.params = {{"heating_rate", 30}, {"max_temp", 575}, {"hold_time", 10}};
+      AddProposal(*other, c, p);
+    }
+    return true;
+  });
+  const SuggestOutcome out = Suggest(*db, c, {.batch_size = 2, .seed = 1}, &progress);
+  EXPECT_GE(interruptions, 2);  // the engine ran again after the change
+  EXPECT_EQ(out.num_pending, 1);
+  EXPECT_EQ(out.experiments.size(), 2u);
+  EXPECT_EQ(List(*db, c).size(), 8u);  // 5 measured + bob's + the batch, nothing lost
+}
+
 TEST(Suggest, RejectsBadRequestsBeforeWriting) {
   TempDb tmp;
   auto db = tmp.Open();
@@ -199,11 +224,12 @@ TEST(Lifecycle, StartResultCorrectFailWithdrawKeepEveryChangeInHistory) {
   const store::ExperimentId d = AddProposal(*db, c, p).experiment.id;
 
   EXPECT_EQ(Start(*db, c, a, "carol").status, store::Status::kRunning);
-  EXPECT_EQ(CodeOf([&] { RecordResults(*db, c, a, {{"tc", Value(1)}}, "carol"); }),
+  EXPECT_EQ(CodeOf([&] {
+              RecordResults(*db, c, a, {{"tc", Value(1)}}, "carol");
+            }),
             "campaign.unknown_objective");
   EXPECT_EQ(CodeOf([&] { RecordResults(*db, c, a, {}, "carol"); }), "campaign.no_results");
-  EXPECT_EQ(RecordResults(*db, c, a, {{"jc", Value(9.5e4)}}, "carol").status,
-            store::Status::kDone);
+  EXPECT_EQ(RecordResults(*db, c, a, {{"jc", Value(9.5e4)}}, "carol").status, store::Status::kDone);
   EXPECT_EQ(CodeOf([&] { Start(*db, c, a, "carol"); }), "store.bad_transition");
   const store::Experiment corrected =
       Correct(*db, c, a, "jc", Value(9.7e4), "carol", "calibration of the probe");

@@ -194,8 +194,9 @@ TEST(Csv, ConstraintViolationsAreImportedWithAFlagAndAWarning) {
 }
 
 TEST(CsvRecords, ParsesQuotesEmbeddedNewlinesAndCrLf) {
-  const std::vector<CsvRecord> r =
-      ParseCsvRecords("\xEF\xBB\xBF" "a,b\r\n\"x, \"\"y\"\"\",\"two\nlines\"\r\n\r\nlast,\n");
+  const std::vector<CsvRecord> r = ParseCsvRecords(
+      "\xEF\xBB\xBF"
+      "a,b\r\n\"x, \"\"y\"\"\",\"two\nlines\"\r\n\r\nlast,\n");
   ASSERT_EQ(r.size(), 3u);
   EXPECT_EQ(r[0].fields, std::vector<std::string>({"a", "b"}));
   EXPECT_EQ(r[1].fields, std::vector<std::string>({"x, \"y\"", "two\nlines"}));

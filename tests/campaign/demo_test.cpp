@@ -28,9 +28,9 @@ TEST(RunDemo, RunsBothLoopsOnOneDatabaseWithSimulatedMeasurements) {
   for (const store::Experiment& e : all) {
     EXPECT_EQ(e.status, store::Status::kDone);
     if (e.source == store::Source::kEngine) ++engine;
-    const double truth = lab.TrueJc({e.params["heating_rate"].get<double>(),
-                                     e.params["max_temp"].get<double>(),
-                                     e.params["hold_time"].get<double>()});
+    const double truth =
+        lab.TrueJc({e.params["heating_rate"].get<double>(), e.params["max_temp"].get<double>(),
+                    e.params["hold_time"].get<double>()});
     // Noise is 3% (1 sigma): 5 sigma bounds the relative error of 12 draws comfortably.
     EXPECT_LE(std::fabs(e.results.at("jc").value - truth), 0.15 * truth + 1e-9) << e.id;
   }

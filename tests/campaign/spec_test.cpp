@@ -100,8 +100,10 @@ TEST(ParseSpec, RequiresParametersAndAtLeastOneObjective) {
 
 TEST(ParamsToRaw, ConvertsChoicesAndRoundTripsThroughRawToParams) {
   const CampaignSpec spec = ParseSpec(MixedSpec());
-  const nlohmann::json params = {{"heating_rate", 49.8},  {"max_temp", 556},
-                                 {"hold_time", 32.47},    {"milling_passes", 2},
+  const nlohmann::json params = {{"heating_rate", 49.8},
+                                 {"max_temp", 556},
+                                 {"hold_time", 32.47},
+                                 {"milling_passes", 2},
                                  {"atmosphere", "vacuum"}};
   const std::vector<double> raw = ParamsToRaw(spec, params);
   ASSERT_EQ(raw.size(), 5u);
@@ -109,19 +111,22 @@ TEST(ParamsToRaw, ConvertsChoicesAndRoundTripsThroughRawToParams) {
   ExpectClose(raw[4], 1.0, 0, 0);  // "vacuum" is choice 1
   const nlohmann::json back = RawToParams(spec, raw);
   EXPECT_EQ(back, params);
-  EXPECT_TRUE(back["max_temp"].is_number_integer());  // discrete on an integral grid: 556, not 556.0
+  EXPECT_TRUE(
+      back["max_temp"].is_number_integer());  // discrete on an integral grid: 556, not 556.0
 }
 
 TEST(ParamsToRaw, NamesMissingUnknownMistypedAndUnknownChoice) {
   const CampaignSpec spec = ParseSpec(MixedSpec());
-  const nlohmann::json params = {{"heating_rate", "fast"}, {"max_temp", 556},
-                                 {"milling_passes", 2},    {"atmosphere", "air"},
+  const nlohmann::json params = {{"heating_rate", "fast"},
+                                 {"max_temp", 556},
+                                 {"milling_passes", 2},
+                                 {"atmosphere", "air"},
                                  {"pressure", 50}};
   const std::vector<std::string> issues = IssuesOf([&] { ParamsToRaw(spec, params); });
-  EXPECT_EQ(issues, std::vector<std::string>({"/params/heating_rate params.type",
-                                              "/params/hold_time params.missing",
-                                              "/params/atmosphere params.unknown_choice",
-                                              "/params/pressure params.unknown"}));
+  EXPECT_EQ(issues,
+            std::vector<std::string>(
+                {"/params/heating_rate params.type", "/params/hold_time params.missing",
+                 "/params/atmosphere params.unknown_choice", "/params/pressure params.unknown"}));
 }
 
 TEST(CheckRaw, FlagsOutOfBoundsAndOffGridValues) {

@@ -46,10 +46,10 @@ TEST(VirtualSpsLab, PenaltyIntegralOfAnIsothermalHoldIsHoldTimesArrhenius) {
   ExpectClose(b.theta_penalty - a.theta_penalty,
               dt * std::exp(-VirtualSpsLab::kActivationPenalty / (VirtualSpsLab::kGasConstant * t)),
               1e-9);
-  ExpectClose(b.theta_densification - a.theta_densification,
-              dt * std::exp(-VirtualSpsLab::kActivationDensify /
-                            (VirtualSpsLab::kGasConstant * t)) / t,
-              1e-9);
+  ExpectClose(
+      b.theta_densification - a.theta_densification,
+      dt * std::exp(-VirtualSpsLab::kActivationDensify / (VirtualSpsLab::kGasConstant * t)) / t,
+      1e-9);
 }
 
 // Maximum of the noiseless Jc over the demo's box by grid search: rate 10..100 degC/min (step 2.5),

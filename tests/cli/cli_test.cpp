@@ -243,7 +243,7 @@ TEST_F(Cli, ErrorsHaveStableCodesAndExitCodes) {
 TEST_F(Cli, AddWarnsAboutAConstraintViolationButKeepsTheRecord) {
   InitBa122();
   const Outcome run = Kyoso({"add", "--by", "bob", "--set", "heating_rate=50", "--set",
-                         "max_temp=650", "--set", "hold_time=1", "--json"});
+                             "max_temp=650", "--set", "hold_time=1", "--json"});
   ASSERT_EQ(run.exit_code, 0) << run.err;
   const nlohmann::json j = run.Json();
   EXPECT_EQ(j["experiment"]["flags"][0], "violates_constraint");

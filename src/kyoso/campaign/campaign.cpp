@@ -27,9 +27,9 @@ nlohmann::json EngineSnapshot(const CampaignSpec& spec, const std::vector<store:
   nlohmann::json snapshot = nlohmann::json::array();
   for (const store::Experiment& e : all) {
     const auto it = e.results.find(spec.primary().name);
-    snapshot.push_back({e.id, store::ToString(e.status), e.params,
-                        it == e.results.end() ? nlohmann::json(nullptr)
-                                              : nlohmann::json(it->second.value)});
+    snapshot.push_back(
+        {e.id, store::ToString(e.status), e.params,
+         it == e.results.end() ? nlohmann::json(nullptr) : nlohmann::json(it->second.value)});
   }
   return snapshot;
 }
@@ -51,8 +51,8 @@ nlohmann::json PredictionJson(const CampaignSpec& spec, double mean, double stdd
   nlohmann::json prediction = nlohmann::json::object();
   if (std::isfinite(mean)) {
     prediction[spec.primary().name] = {{"mean", mean}, {"stddev", stddev}};
-    prediction["acquisition"] = std::isfinite(acquisition) ? nlohmann::json(acquisition)
-                                                           : nlohmann::json(nullptr);
+    prediction["acquisition"] =
+        std::isfinite(acquisition) ? nlohmann::json(acquisition) : nlohmann::json(nullptr);
   } else {
     prediction["acquisition"] = nullptr;  // initial design: no model yet
   }
@@ -83,9 +83,9 @@ Campaign Open(store::Store& store, const std::string& name) {
     if (all.size() > 1) {
       std::string list;
       for (const store::CampaignRecord& r : all) list += (list.empty() ? "" : ", ") + r.name;
-      throw InputError("--campaign", "campaign.ambiguous",
-                       "the database has several campaigns (" + list +
-                           "); choose one with --campaign NAME");
+      throw InputError(
+          "--campaign", "campaign.ambiguous",
+          "the database has several campaigns (" + list + "); choose one with --campaign NAME");
     }
     record = all.front();
   } else {

@@ -52,7 +52,7 @@ struct SuggestRequest {
   optimize::AcquisitionKind acquisition = optimize::AcquisitionKind::kExpectedImprovement;
   std::vector<std::string> shared = {};    // parameters identical across the batch (one run)
   std::optional<std::uint64_t> seed = {};  // default: derived from the number of experiments, so a
-                                      // database state always gives the same suggestion
+                                           // database state always gives the same suggestion
   std::string proposer = kEngineName;
   std::string rationale = {};  // default: "<acquisition> batch of <q>"
   std::vector<std::string> Validate(const CampaignSpec& spec) const;  // every problem
@@ -77,7 +77,7 @@ SuggestOutcome Suggest(store::Store& store, const Campaign& campaign, const Sugg
 
 // A researcher's proposal, or a finished experiment when `results` is not empty.
 struct Proposal {
-  nlohmann::json params = nlohmann::json::object();  // name -> number or choice name
+  nlohmann::json params = nlohmann::json::object();   // name -> number or choice name
   std::map<std::string, store::Measurement> results;  // objective -> measurement
   std::string by;                                     // the researcher, non-empty
   std::string rationale;

@@ -106,8 +106,7 @@ Comparison Compare(const CampaignSpec& spec, const std::vector<store::Experiment
     }
     loop.curve.push_back({loop.num_measured, campaign_n, e.id, m.value, *loop.best});
     // Calibration against the prediction at proposal time.
-    if (e.prediction.is_object() && e.prediction.contains(name) &&
-        e.prediction[name].is_object()) {
+    if (e.prediction.is_object() && e.prediction.contains(name) && e.prediction[name].is_object()) {
       const nlohmann::json& p = e.prediction[name];
       const nlohmann::json mean = p.value("mean", nlohmann::json());
       const nlohmann::json stddev = p.value("stddev", nlohmann::json());

@@ -25,17 +25,17 @@
 namespace kyoso::campaign {
 
 struct CurvePoint {
-  int n = 0;                  // 1-based index among the loop's measured experiments
-  int campaign_n = 0;         // 1-based index among the campaign's measured experiments
+  int n = 0;           // 1-based index among the loop's measured experiments
+  int campaign_n = 0;  // 1-based index among the campaign's measured experiments
   store::ExperimentId id = 0;
-  double value = 0;           // the measurement
-  double best = 0;            // the loop's best so far
+  double value = 0;  // the measurement
+  double best = 0;   // the loop's best so far
 };
 
 struct Calibration {
-  int count = 0;        // experiments with a usable prediction
-  double mean_z = 0;    // mean of z
-  double rms_z = 0;     // sqrt(mean z^2)
+  int count = 0;          // experiments with a usable prediction
+  double mean_z = 0;      // mean of z
+  double rms_z = 0;       // sqrt(mean z^2)
   double within_2sd = 0;  // share with |z| <= 2 (0.954 for a calibrated Gaussian model)
 };
 
@@ -53,8 +53,8 @@ struct LoopStats {
   int best_campaign_n = 0;  // ... counted among the whole campaign's measured experiments
   std::string best_at;      // measurement time of the best
   std::vector<CurvePoint> curve;
-  int num_improved = 0;        // measured experiments that improved the campaign incumbent
-  double improved_share = 0;   // num_improved / num_measured (0 when nothing measured)
+  int num_improved = 0;       // measured experiments that improved the campaign incumbent
+  double improved_share = 0;  // num_improved / num_measured (0 when nothing measured)
   Calibration calibration;
 };
 

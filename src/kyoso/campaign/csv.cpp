@@ -13,10 +13,9 @@ namespace {
 
 // Fixed columns of the full layout, in order, before the parameters.
 const std::vector<std::string>& FullHead() {
-  static const std::vector<std::string> kHead = {"id",         "status",     "source",
-                                                 "proposer",   "rationale",  "batch_id",
-                                                 "created_at", "updated_at", "reason",
-                                                 "flags"};
+  static const std::vector<std::string> kHead = {
+      "id",       "status",     "source",     "proposer", "rationale",
+      "batch_id", "created_at", "updated_at", "reason",   "flags"};
   return kHead;
 }
 
@@ -67,9 +66,7 @@ std::string JoinFlags(const std::vector<std::string>& flags) {
 
 }  // namespace
 
-std::string ToString(CsvLayout layout) {
-  return layout == CsvLayout::kBoxvia ? "boxvia" : "full";
-}
+std::string ToString(CsvLayout layout) { return layout == CsvLayout::kBoxvia ? "boxvia" : "full"; }
 
 std::optional<CsvLayout> ParseCsvLayout(const std::string& text) {
   if (text == "boxvia") return CsvLayout::kBoxvia;
@@ -111,9 +108,9 @@ std::vector<CsvRecord> ParseCsvRecords(const std::string& text) {
           field += text[i++];
         }
         if (!closed) {
-          throw InputError("line " + std::to_string(start_line), "csv.quote",
-                           "a quoted field opened on line " + std::to_string(start_line) +
-                               " is never closed");
+          throw InputError(
+              "line " + std::to_string(start_line), "csv.quote",
+              "a quoted field opened on line " + std::to_string(start_line) + " is never closed");
         }
         any = true;
         continue;
@@ -244,10 +241,9 @@ std::vector<store::NewExperiment> ParseCsvExperiments(const CampaignSpec& spec,
                  "column '" + name + "' appears twice");
     }
   }
-  const CsvLayout layout =
-      options.layout.value_or(column.contains("status") && column.contains("source")
-                                  ? CsvLayout::kFull
-                                  : CsvLayout::kBoxvia);
+  const CsvLayout layout = options.layout.value_or(
+      column.contains("status") && column.contains("source") ? CsvLayout::kFull
+                                                             : CsvLayout::kBoxvia);
   if (layout_used) *layout_used = layout;
 
   // Which header names are allowed.
@@ -361,16 +357,16 @@ std::vector<store::NewExperiment> ParseCsvExperiments(const CampaignSpec& spec,
       const std::optional<store::Status> status = store::ParseStatus(get("status"));
       if (!status) {
         status_ok = false;
-        issues.Add(Cell(line, "status"), "csv.bad_status",
-                   "'" + get("status") +
-                       "' is not a status (proposed, running, done, failed, withdrawn)");
+        issues.Add(
+            Cell(line, "status"), "csv.bad_status",
+            "'" + get("status") + "' is not a status (proposed, running, done, failed, withdrawn)");
       } else {
         e.status = *status;
       }
       const std::string source_text = get("source");
-      const std::optional<store::Source> source =
-          source_text.empty() ? std::optional(store::Source::kImport)
-                              : store::ParseSource(source_text);
+      const std::optional<store::Source> source = source_text.empty()
+                                                      ? std::optional(store::Source::kImport)
+                                                      : store::ParseSource(source_text);
       if (!source) {
         issues.Add(Cell(line, "source"), "csv.bad_source",
                    "'" + source_text + "' is not a source (engine, researcher, import)");

@@ -42,7 +42,7 @@ std::string ExportCsv(store::Store& store, const Campaign& campaign, CsvLayout l
 
 struct ImportOptions {
   std::optional<CsvLayout> layout = {};  // default: full when the header has "status" and "source"
-  std::string by = "import";        // proposer of boxvia rows, and who imports
+  std::string by = "import";             // proposer of boxvia rows, and who imports
 };
 
 struct ImportOutcome {

@@ -107,8 +107,7 @@ DemoResult RunDemo(store::Store& store, const DemoOptions& options, ProgressSink
     issues.ThrowIfAny();
   }
   DemoResult result;
-  VirtualSpsLab lab({.noise_relative_stddev = options.noise_relative_stddev,
-                     .seed = options.seed});
+  VirtualSpsLab lab({.noise_relative_stddev = options.noise_relative_stddev, .seed = options.seed});
   // Coarse grid maximum of the noiseless lab, for context in the demo's output.
   for (double rate = 10; rate <= 100; rate += 5) {
     for (double temp = 500; temp <= 700; temp += 2) {
@@ -124,9 +123,9 @@ DemoResult RunDemo(store::Store& store, const DemoOptions& options, ProgressSink
   int done = 0;
   const auto report = [&](const DemoStep& step) {
     if (progress == nullptr) return;
-    progress->Update({"demo", std::min(1.0, static_cast<double>(done) / total),
-                      "round " + std::to_string(step.round) + " " + step.loop + " #" +
-                          std::to_string(step.id)});
+    progress->Update(
+        {"demo", std::min(1.0, static_cast<double>(done) / total),
+         "round " + std::to_string(step.round) + " " + step.loop + " #" + std::to_string(step.id)});
   };
   const auto run = [&](const store::Experiment& e, int round, const std::string& loop) {
     const Schedule s = FromParams(e.params);
@@ -150,8 +149,7 @@ DemoResult RunDemo(store::Store& store, const DemoOptions& options, ProgressSink
   for (int round = 1; round <= options.rounds; ++round) {
     // Researchers: propose their round (each proposal gets the model's prediction), run it.
     std::string rationale;
-    for (const Schedule& s :
-         ResearcherRound(round, BestSoFar(store, campaign), rationale)) {
+    for (const Schedule& s : ResearcherRound(round, BestSoFar(store, campaign), rationale)) {
       if (!tried.insert(s.Key()).second) continue;
       Proposal proposal;
       proposal.params = {{"heating_rate", s.rate}, {"max_temp", s.temp}, {"hold_time", s.hold}};

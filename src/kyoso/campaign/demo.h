@@ -25,7 +25,7 @@ namespace kyoso::campaign {
 nlohmann::json Ba122Spec(const std::string& name = "ba122-sps");
 
 struct DemoOptions {
-  int rounds = 3;                       // rounds of EACH loop (researchers, engine), >= 1
+  int rounds = 5;                       // rounds of EACH loop (researchers, engine), >= 1
   int engine_batch = 3;                 // engine suggestions per round (q)
   std::uint64_t seed = 2026;            // seeds the lab's noise and the engine
   double noise_relative_stddev = 0.03;  // the virtual lab's measurement noise

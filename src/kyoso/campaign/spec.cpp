@@ -23,7 +23,9 @@ bool IsCampaignName(const std::string& name) {
 
 bool IsIdentifier(const std::string& name) {
   if (name.empty()) return false;
-  const auto alpha = [](char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_'; };
+  const auto alpha = [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_';
+  };
   if (!alpha(name[0])) return false;
   for (char c : name) {
     if (!alpha(c) && !(c >= '0' && c <= '9')) return false;
@@ -46,7 +48,7 @@ int CampaignSpec::ObjectiveIndex(const std::string& objective_name) const {
 
 bool CampaignSpec::Better(double candidate, double incumbent) const {
   return primary().direction == optimize::Direction::kMaximize ? candidate > incumbent
-                                                                : candidate < incumbent;
+                                                               : candidate < incumbent;
 }
 
 CampaignSpec ParseSpec(const nlohmann::json& json) {

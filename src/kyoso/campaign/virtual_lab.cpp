@@ -33,9 +33,9 @@ Integrals ScheduleIntegrals(const SpsSchedule& s) {
   const double b_p = VirtualSpsLab::kActivationPenalty / VirtualSpsLab::kGasConstant;
   Integrals out;
   out.theta_d = RampIntegralOverT(b_d, t0, t1, rate_k_per_s) + hold_s * std::exp(-b_d / t1) / t1;
-  out.theta_p = (RampPenaltyAntiderivative(b_p, t1) - RampPenaltyAntiderivative(b_p, t0)) /
-                    rate_k_per_s +
-                hold_s * std::exp(-b_p / t1);
+  out.theta_p =
+      (RampPenaltyAntiderivative(b_p, t1) - RampPenaltyAntiderivative(b_p, t0)) / rate_k_per_s +
+      hold_s * std::exp(-b_p / t1);
   return out;
 }
 
@@ -97,8 +97,8 @@ VirtualLabBreakdown VirtualSpsLab::Evaluate(const SpsSchedule& schedule) const {
   const double r = schedule.heating_rate_c_per_min / kBestRate;
   out.rate_factor =
       std::exp(-kRampCoarsening / r - kGradientCost * r * r + kRampCoarsening + kGradientCost);
-  out.jc = kJc0 * out.relative_density * out.relative_density * out.penalty_factor *
-           out.rate_factor;
+  out.jc =
+      kJc0 * out.relative_density * out.relative_density * out.penalty_factor * out.rate_factor;
   return out;
 }
 

@@ -36,8 +36,8 @@ struct SpsSchedule {
 };
 
 struct VirtualLabOptions {
-  double noise_relative_stddev = 0.03;  // multiplicative Gaussian measurement noise (1 sigma)
-  std::uint64_t seed = 0;               // seeds the measurement noise
+  double noise_relative_stddev = 0.03;        // multiplicative Gaussian measurement noise (1 sigma)
+  std::uint64_t seed = 0;                     // seeds the measurement noise
   std::vector<std::string> Validate() const;  // every problem; empty = ok
 };
 
@@ -73,16 +73,16 @@ class VirtualSpsLab {
 
   // Model constants (documented in docs/methods/virtual-lab.md).
   static constexpr double kRoomTempC = 25.0;
-  static constexpr double kGasConstant = 8.314462618;     // J/(mol K)
-  static constexpr double kActivationDensify = 252.1e3;   // Q_d, J/mol
-  static constexpr double kActivationPenalty = 247.1e3;   // Q_p = 0.98 Q_d, J/mol
-  static constexpr double kDensityShift = 1.2;            // ln Theta_d,ref - ln Theta_50
-  static constexpr double kDensityWidth = 0.7;            // sigmoid width in ln Theta_d
-  static constexpr double kPenaltyStrength = 0.35;        // k_p
-  static constexpr double kRampCoarsening = 0.2;          // a in exp(-a * r_opt / r)
-  static constexpr double kGradientCost = 0.1;            // g in exp(-g * (r / r_opt)^2)
-  static constexpr double kBestRate = 50.0;               // r_opt, degC/min
-  static constexpr double kJc0 = 2.0e5;                   // A/cm^2 (5 K, self field scale)
+  static constexpr double kGasConstant = 8.314462618;    // J/(mol K)
+  static constexpr double kActivationDensify = 252.1e3;  // Q_d, J/mol
+  static constexpr double kActivationPenalty = 247.1e3;  // Q_p = 0.98 Q_d, J/mol
+  static constexpr double kDensityShift = 1.2;           // ln Theta_d,ref - ln Theta_50
+  static constexpr double kDensityWidth = 0.7;           // sigmoid width in ln Theta_d
+  static constexpr double kPenaltyStrength = 0.35;       // k_p
+  static constexpr double kRampCoarsening = 0.2;         // a in exp(-a * r_opt / r)
+  static constexpr double kGradientCost = 0.1;           // g in exp(-g * (r / r_opt)^2)
+  static constexpr double kBestRate = 50.0;              // r_opt, degC/min
+  static constexpr double kJc0 = 2.0e5;                  // A/cm^2 (5 K, self field scale)
 
  private:
   VirtualLabOptions options_;

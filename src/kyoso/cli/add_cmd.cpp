@@ -44,8 +44,8 @@ void AddAddCommand(CLI::App& app, int& exit_code) {
         for (const Issue& w : outcome.warnings) {
           warnings.push_back({{"path", w.path}, {"code", w.code}, {"message", w.message}});
         }
-        PrintJson({{"experiment", campaign::ExperimentJson(outcome.experiment)},
-                   {"warnings", warnings}});
+        PrintJson(
+            {{"experiment", campaign::ExperimentJson(outcome.experiment)}, {"warnings", warnings}});
         return;
       }
       for (const Issue& w : outcome.warnings) {

@@ -11,12 +11,13 @@ namespace kyoso::cli {
 
 // Prints the comparison as a table (shared with the demo verb).
 void PrintComparison(const campaign::Comparison& comparison) {
+  char overall[64] = "-";
+  if (comparison.best) {
+    std::snprintf(overall, sizeof overall, "%.4g (#%lld)", *comparison.best,
+                  static_cast<long long>(*comparison.best_id));
+  }
   std::printf("objective %s (%s): %d measured, best %s\n", comparison.objective.c_str(),
-              campaign::ToString(comparison.direction).c_str(), comparison.num_measured,
-              comparison.best ? (std::to_string(*comparison.best) + " (#" +
-                                 std::to_string(*comparison.best_id) + ")")
-                                    .c_str()
-                              : "-");
+              campaign::ToString(comparison.direction).c_str(), comparison.num_measured, overall);
   std::printf("%-16s %5s %8s %12s %10s %9s %8s %8s\n", "loop", "exps", "measured", "best",
               "reached@", "improved", "mean z", "rms z");
   for (const campaign::LoopStats& loop : comparison.loops) {
@@ -34,12 +35,13 @@ void PrintComparison(const campaign::Comparison& comparison) {
       std::snprintf(rms_z, sizeof rms_z, "%.2f", loop.calibration.rms_z);
     }
     std::printf("%-16s %5d %8d %12s %10s %8.0f%% %8s %8s\n", loop.label.c_str(),
-                loop.num_experiments, loop.num_measured, best, reached,
-                100.0 * loop.improved_share, mean_z, rms_z);
+                loop.num_experiments, loop.num_measured, best, reached, 100.0 * loop.improved_share,
+                mean_z, rms_z);
   }
-  std::printf("reached@: measured experiment of the campaign (and id) at which the loop's best "
-              "was reached;\nimproved: share of the loop's experiments that beat the campaign's "
-              "best so far;\nz = (measured - predicted) / predicted stddev at proposal time.\n");
+  std::printf(
+      "reached@: measured experiment of the campaign (and id) at which the loop's best "
+      "was reached;\nimproved: share of the loop's experiments that beat the campaign's "
+      "best so far;\nz = (measured - predicted) / predicted stddev at proposal time.\n");
   std::fflush(stdout);
 }
 

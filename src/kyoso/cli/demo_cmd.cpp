@@ -68,8 +68,7 @@ void AddDemoCommand(CLI::App& app, int& exit_code) {
       for (const campaign::DemoStep& s : result.steps) {
         std::printf("%-5d %-11s %4lld %14.1f %9.0f %9.2f %12.4g\n", s.round, s.loop.c_str(),
                     static_cast<long long>(s.id), s.params["heating_rate"].get<double>(),
-                    s.params["max_temp"].get<double>(), s.params["hold_time"].get<double>(),
-                    s.jc);
+                    s.params["max_temp"].get<double>(), s.params["hold_time"].get<double>(), s.jc);
       }
       std::printf("\n(the simulated lab's noiseless maximum over the box is %.4g A/cm^2)\n\n",
                   result.lab_max_jc);

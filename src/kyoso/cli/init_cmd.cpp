@@ -28,8 +28,8 @@ void AddInitCommand(CLI::App& app, int& exit_code) {
         PrintJson({{"campaign", campaign::CampaignJson(c.record)}});
         return;
       }
-      std::cout << "created campaign '" << c.spec.name << "' in " << args->options.common.db
-                << ": " << c.spec.space.num_parameters() << " parameters, objective "
+      std::cout << "created campaign '" << c.spec.name << "' in " << args->options.common.db << ": "
+                << c.spec.space.num_parameters() << " parameters, objective "
                 << c.spec.primary().name << " (" << campaign::ToString(c.spec.primary().direction)
                 << ")\nnext: kyoso suggest --db " << args->options.common.db << std::endl;
     });

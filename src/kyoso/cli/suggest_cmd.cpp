@@ -54,8 +54,8 @@ void AddSuggestCommand(CLI::App& app, int& exit_code) {
         }
         PrintJson({{"experiments", experiments},
                    {"summary", outcome.summary.ToJson()},
-                   {"batch_id", outcome.batch_id ? nlohmann::json(*outcome.batch_id)
-                                                 : nlohmann::json(nullptr)},
+                   {"batch_id",
+                    outcome.batch_id ? nlohmann::json(*outcome.batch_id) : nlohmann::json(nullptr)},
                    {"seed", outcome.seed},
                    {"observations", outcome.num_observations},
                    {"pending", outcome.num_pending}});
@@ -73,8 +73,8 @@ void AddSuggestCommand(CLI::App& app, int& exit_code) {
       if (outcome.experiments.empty()) {
         std::cout << "  no suggestion: " << outcome.summary.message << std::endl;
       } else {
-        std::cout << "next: kyoso start ID, then kyoso result ID "
-                  << c.spec.primary().name << "=VALUE" << std::endl;
+        std::cout << "next: kyoso start ID, then kyoso result ID " << c.spec.primary().name
+                  << "=VALUE" << std::endl;
       }
     });
   });

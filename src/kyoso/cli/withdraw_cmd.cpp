@@ -14,7 +14,8 @@ void AddWithdrawCommand(CLI::App& app, int& exit_code) {
     std::string reason;
   };
   auto args = std::make_shared<Args>();
-  CLI::App* verb = app.add_subcommand("withdraw", "Withdraw a proposed or running experiment (reason required)");
+  CLI::App* verb =
+      app.add_subcommand("withdraw", "Withdraw a proposed or running experiment (reason required)");
   AddCampaignOptions(*verb, args->options);
   verb->add_option("ID", args->id, "Experiment id")->required();
   verb->add_option("--reason", args->reason, "Why (kept in the record and its history)");
