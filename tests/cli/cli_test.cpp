@@ -240,6 +240,31 @@ TEST_F(Cli, ErrorsHaveStableCodesAndExitCodes) {
   EXPECT_EQ(text.err.rfind("error[store.bad_transition]: ", 0), 0u) << text.err;
 }
 
+TEST_F(Cli, SharedParametersMakeOneFurnaceBatch) {
+  // --shared: the whole batch shares peak temperature and hold time (one SPS run), while the
+  // heating rate may differ; --acquisition ucb is recorded with each proposal.
+  InitBa122();
+  Write("in.csv",
+        "heating_rate,max_temp,hold_time,jc\n50,500,5,22\n50,550,5,9554\n50,600,5,101076\n"
+        "50,650,5,20918\n50,600,10,90284\n25,600,5,87151\n");
+  ASSERT_EQ(Kyoso({"import", "in.csv"}).exit_code, 0);
+  const Outcome run = Kyoso({"suggest", "--batch", "3", "--acquisition", "ucb", "--shared",
+                             "max_temp,hold_time", "--seed", "4", "--json"});
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  const nlohmann::json j = run.Json();
+  ASSERT_EQ(j["experiments"].size(), 3u);
+  EXPECT_EQ(j["summary"]["termination"], "converged");
+  EXPECT_EQ(j["observations"], 6);
+  for (const nlohmann::json& e : j["experiments"]) {
+    EXPECT_EQ(e["params"]["max_temp"], j["experiments"][0]["params"]["max_temp"]);
+    EXPECT_EQ(e["params"]["hold_time"], j["experiments"][0]["params"]["hold_time"]);
+    EXPECT_EQ(e["prediction"]["acquisition_kind"], "ucb");
+    EXPECT_GT(e["prediction"]["jc"]["stddev"].get<double>(), 0.0);
+    EXPECT_EQ(e["batch_id"], j["batch_id"]);
+  }
+  ExpectError({"suggest", "--shared", "pressure", "--json"}, 2, "suggest.options");
+}
+
 TEST_F(Cli, AddWarnsAboutAConstraintViolationButKeepsTheRecord) {
   InitBa122();
   const Outcome run = Kyoso({"add", "--by", "bob", "--set", "heating_rate=50", "--set",
