@@ -59,14 +59,15 @@ void PrintHuman(const magnet::Result& result) {
   const magnet::Summary& s = result.summary;
   std::cout << "termination: " << ToString(s.termination) << " (" << s.message << ")\n";
   std::cout << "cells: " << s.num_cells << " (" << s.num_unknowns << " unknowns"
-            << (s.symmetry_used ? ", mirror symmetry" : "") << "), steps: " << s.num_steps
-            << " (+" << s.num_rejected_steps << " rejected), factorizations: "
-            << s.num_factorizations << "\n";
+            << (s.symmetry_used ? ", mirror symmetry" : "") << "), steps: " << s.num_steps << " (+"
+            << s.num_rejected_steps << " rejected), factorizations: " << s.num_factorizations
+            << "\n";
   std::cout << std::fixed << std::setprecision(3) << "time: assembly " << s.assembly_seconds
             << " s, solve " << s.solve_seconds << " s\n";
   std::cout << std::setprecision(5);
   auto stage = [&](const char* name, const magnet::Snapshot& snap) {
-    std::cout << name << " (t = " << std::setprecision(1) << snap.t_s << " s):" << std::setprecision(5);
+    std::cout << name << " (t = " << std::setprecision(1) << snap.t_s
+              << " s):" << std::setprecision(5);
     for (std::size_t k = 0; k < result.series.size(); ++k) {
       std::cout << "  " << result.series[k].name << " Bz = " << snap.probe_bz_t[k] << " T";
     }
@@ -115,8 +116,9 @@ void AddMagnetCommand(CLI::App& app, int& exit_code) {
       ->capture_default_str();
   verb->require_subcommand(0, 1);
 
-  CLI::App* fit = verb->add_subcommand("fit", "Calibrate jc0 (and optionally b0, n) to measured "
-                                              "probe fields");
+  CLI::App* fit = verb->add_subcommand("fit",
+                                       "Calibrate jc0 (and optionally b0, n) to measured "
+                                       "probe fields");
   AddCommonOptions(*fit, state->fit_common);
   fit->add_option("spec", state->fit_spec_path, "Spec JSON file; its jc0 (b0, n) is the start")
       ->required();
@@ -154,8 +156,7 @@ void AddMagnetCommand(CLI::App& app, int& exit_code) {
         std::cout << "  " << options.targets[k].probe << "@" << options.targets[k].stage
                   << ": simulated " << result.simulated_t[k] << " T, residual "
                   << result.residuals_t[k] << " T";
-        for (std::size_t q = 0; k < result.elasticity.size() && q < result.parameters.size();
-             ++q) {
+        for (std::size_t q = 0; k < result.elasticity.size() && q < result.parameters.size(); ++q) {
           std::cout << ", dlnB/dln" << result.parameters[q] << " = " << result.elasticity[k][q];
         }
         std::cout << "\n";

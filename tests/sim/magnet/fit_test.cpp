@@ -2,9 +2,9 @@
 // sensitivity report, and the error codes of FitOptions.
 #include <gtest/gtest.h>
 
-#include "support/expect_close.h"
 #include "kyoso/sim/magnet/magnet.h"
 #include "sim/magnet/test_specs.h"
+#include "support/expect_close.h"
 
 namespace kyoso::sim::magnet {
 namespace {

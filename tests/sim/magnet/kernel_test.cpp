@@ -140,8 +140,8 @@ Field MeshField(double a, double z1, double z2, int nr, int nz, double r, double
 
 TEST(CellField, OffAxisUniformCurrentIsMeshIndependent) {
   const double a = 0.015;
-  for (auto [r, z] : {std::pair{0.005, 0.003}, {0.0075, 0.0045}, {0.01, 0.0065}, {0.015, 0.006},
-                      {0.02, 0.001}}) {
+  for (auto [r, z] :
+       {std::pair{0.005, 0.003}, {0.0075, 0.0045}, {0.01, 0.0065}, {0.015, 0.006}, {0.02, 0.001}}) {
     const Field coarse = MeshField(a, 0.0, 0.006, 2, 1, r, z);
     const Field fine = MeshField(a, 0.0, 0.006, 12, 4, r, z);
     const Field odd = MeshField(a, 0.0, 0.006, 7, 3, r, z);

@@ -6,8 +6,8 @@
 
 #include <Eigen/Eigenvalues>
 
-#include "support/expect_close.h"
 #include "sim/magnet/test_specs.h"
+#include "support/expect_close.h"
 
 namespace kyoso::sim::magnet::detail {
 namespace {

@@ -4,9 +4,9 @@
 #include <algorithm>
 #include <sstream>
 
-#include "support/expect_close.h"
 #include "kyoso/sim/magnet/magnet.h"
 #include "sim/magnet/test_specs.h"
+#include "support/expect_close.h"
 
 namespace kyoso::sim::magnet {
 namespace {
@@ -35,8 +35,8 @@ TEST_F(Writers, JsonHasTheIssueShape) {
   const nlohmann::json& centre = j["probes"]["centre"];
   EXPECT_EQ(centre["t"].size(), centre["bz"].size());
   EXPECT_EQ(centre["t"].size(), centre["br"].size());
-  ExpectClose(j["end_of_ramp"]["centre"]["bz"].get<double>(),
-              result_->end_of_ramp->probe_bz_t[0], 1e-15);
+  ExpectClose(j["end_of_ramp"]["centre"]["bz"].get<double>(), result_->end_of_ramp->probe_bz_t[0],
+              1e-15);
   ExpectClose(j["final"]["hall"]["bz"].get<double>(), result_->final_state.probe_bz_t[1], 1e-15);
   EXPECT_EQ(j["probes"]["profile"]["r"].size(), 5u);
   EXPECT_EQ(j["probes"]["profile"]["final"]["bz"].size(), 5u);

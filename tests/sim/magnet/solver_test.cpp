@@ -4,10 +4,10 @@
 
 #include <cmath>
 
-#include "support/expect_close.h"
 #include "kyoso/sim/magnet/magnet.h"
 #include "sim/magnet/quasi_steady.h"
 #include "sim/magnet/test_specs.h"
+#include "support/expect_close.h"
 
 namespace kyoso::sim::magnet {
 namespace {

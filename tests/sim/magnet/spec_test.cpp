@@ -2,9 +2,9 @@
 // JSON pointer.
 #include <gtest/gtest.h>
 
-#include "support/expect_close.h"
 #include "kyoso/base/json_reader.h"
 #include "kyoso/sim/magnet/magnet.h"
+#include "support/expect_close.h"
 
 namespace kyoso::sim::magnet {
 namespace {
@@ -147,8 +147,12 @@ TEST(ParseSpec, ReportsMissingBodiesDuplicatesAndUnits) {
 
 TEST(ParseSpec, ReadsLineAndHallProbes) {
   nlohmann::json json = IssueJson();
-  json["probes"].push_back({{"name", "profile"}, {"kind", "line"}, {"r", 0}, {"r_end", "20 mm"},
-                            {"points", 21}, {"z", "7 mm"}});
+  json["probes"].push_back({{"name", "profile"},
+                            {"kind", "line"},
+                            {"r", 0},
+                            {"r_end", "20 mm"},
+                            {"points", 21},
+                            {"z", "7 mm"}});
   json["probes"].push_back(
       {{"name", "sensor"}, {"kind", "hall"}, {"r", 0}, {"z", "7 mm"}, {"size", "0.5 mm"}});
   const Spec spec = ParseSpec(json);

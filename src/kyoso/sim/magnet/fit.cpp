@@ -166,8 +166,8 @@ FitResult Fit(const Spec& spec, const FitOptions& options, ProgressSink* progres
                       "rms residual " + std::to_string(std::sqrt(cost / m)) + " T"});
     if (!improved || step.cwiseAbs().maxCoeff() < options.tolerance) {
       fit.converged = true;
-      fit.message = improved ? "parameter change below tolerance"
-                             : "no further decrease of the residual";
+      fit.message =
+          improved ? "parameter change below tolerance" : "no further decrease of the residual";
       break;
     }
     ok = jacobian_at(theta, *values, jac);
@@ -181,7 +181,7 @@ FitResult Fit(const Spec& spec, const FitOptions& options, ProgressSink* progres
   if (options.fit_n) fit.values.push_back(fit.fitted.material.n);
   for (Eigen::Index k = 0; k < m; ++k) {
     fit.simulated_t.push_back((*values)(k));
-    fit.residuals_t.push_back((*values)(k) - measured(k));
+    fit.residuals_t.push_back((*values)(k)-measured(k));
   }
   fit.rms_residual_t = std::sqrt(cost / static_cast<double>(m));
   // Sensitivities at the fit: d Bz / d log p -> d Bz / d p (n through log(n - 1)).

@@ -66,13 +66,13 @@ std::string ToString(ProtocolKind kind);
 
 struct Protocol {
   ProtocolKind kind = ProtocolKind::kFcm;
-  double field_t = 1;                 // B_FC (fcm) or peak field (zfc), T
-  double ramp_rate_t_per_s = 0.01;    // |dBa/dt| of every field ramp, T/s
-  double hold_s = 0;                  // final hold at Ba = 0 (flux creep), s
-  double hold_at_peak_s = 0;          // zfc only: hold at the peak field, s
-  double temperature_k = 5;           // temperature while magnetizing, K
-  std::optional<double> cool_to_k;    // optional: cool (or warm) to this T after the ramps
-  double cool_rate_k_per_s = 0.01;    // rate of that temperature change, K/s
+  double field_t = 1;               // B_FC (fcm) or peak field (zfc), T
+  double ramp_rate_t_per_s = 0.01;  // |dBa/dt| of every field ramp, T/s
+  double hold_s = 0;                // final hold at Ba = 0 (flux creep), s
+  double hold_at_peak_s = 0;        // zfc only: hold at the peak field, s
+  double temperature_k = 5;         // temperature while magnetizing, K
+  std::optional<double> cool_to_k;  // optional: cool (or warm) to this T after the ramps
+  double cool_rate_k_per_s = 0.01;  // rate of that temperature change, K/s
 };
 
 enum class ProbeKind {
@@ -115,17 +115,17 @@ nlohmann::json ToJson(const Spec& spec);
 // Options: how to solve.
 
 struct Options {
-  double rtol = 1e-3;                // local error per step, relative to Jc (RMS over cells)
-  double newton_tol = 1e-9;          // Newton stops when max |dJ| / Jc0 is below this
-  int max_newton_iterations = 30;    // per step attempt; then the step is retried with dt / 4
-  double initial_step_s = 0.05;      // first step of every protocol segment, s
-  double max_step_s = 1e9;           // upper bound on the step, s
-  double min_step_s = 1e-9;          // a step that must shrink below this fails the run, s
-  std::int64_t max_steps = 200000;   // accepted + rejected steps; then "step_failed"
-  bool use_symmetry = true;          // halve the unknowns of stacks symmetric about z = 0
-  int field_near_order = 8;          // Gauss order of singular field integrals (per direction)
-  int flux_near_order = 6;           // Gauss order of singular inductance integrals
-  bool keep_maps = true;             // store J(r, z) at the end of the ramp and at the end
+  double rtol = 1e-3;               // local error per step, relative to Jc (RMS over cells)
+  double newton_tol = 1e-9;         // Newton stops when max |dJ| / Jc0 is below this
+  int max_newton_iterations = 30;   // per step attempt; then the step is retried with dt / 4
+  double initial_step_s = 0.05;     // first step of every protocol segment, s
+  double max_step_s = 1e9;          // upper bound on the step, s
+  double min_step_s = 1e-9;         // a step that must shrink below this fails the run, s
+  std::int64_t max_steps = 200000;  // accepted + rejected steps; then "step_failed"
+  bool use_symmetry = true;         // halve the unknowns of stacks symmetric about z = 0
+  int field_near_order = 8;         // Gauss order of singular field integrals (per direction)
+  int flux_near_order = 6;          // Gauss order of singular inductance integrals
+  bool keep_maps = true;            // store J(r, z) at the end of the ramp and at the end
 
   // Every problem with the options ("options.*" codes, path = field name).
   std::vector<Issue> Validate() const;
@@ -144,8 +144,8 @@ std::string ToString(Termination termination);
 struct Summary {
   Termination termination = Termination::kCompleted;
   std::string message;
-  double t_reached_s = 0;  // time the solution reached
-  double t_end_s = 0;      // end time of the protocol
+  double t_reached_s = 0;               // time the solution reached
+  double t_end_s = 0;                   // end time of the protocol
   std::int64_t num_steps = 0;           // accepted steps
   std::int64_t num_rejected_steps = 0;  // error-control or Newton rejections
   std::int64_t num_newton_iterations = 0;
@@ -179,20 +179,21 @@ struct Snapshot {
   double t_s = 0;
   double applied_field_t = 0;
   double temperature_k = 0;
-  std::vector<double> probe_bz_t;  // one per point/Hall probe, in Spec::probes order (lines skipped)
+  std::vector<double>
+      probe_bz_t;  // one per point/Hall probe, in Spec::probes order (lines skipped)
   std::vector<double> probe_br_t;
   struct Profile {
     std::string name;
     std::vector<double> r_m, bz_t, br_t;
   };
-  std::vector<Profile> profiles;  // one per line probe
+  std::vector<Profile> profiles;    // one per line probe
   std::vector<double> j_a_per_m2;   // per Cell of Result::cells (empty unless Options::keep_maps)
   std::vector<double> jc_a_per_m2;  // local Jc per cell
 };
 
 struct Result {
   std::vector<Cell> cells;
-  std::vector<ProbeSeries> series;     // point and Hall probes, every accepted step
+  std::vector<ProbeSeries> series;      // point and Hall probes, every accepted step
   std::optional<Snapshot> end_of_ramp;  // when the last field ramp ended (Ba = 0)
   Snapshot final_state;
   Summary summary;
@@ -231,12 +232,12 @@ struct Target {
 
 struct FitOptions {
   std::vector<Target> targets;
-  bool fit_b0 = false;           // also fit the Kim B0 (needs the kim model)
-  bool fit_n = false;            // also fit the power-law index n
-  int max_iterations = 20;       // Levenberg-Marquardt iterations
-  double tolerance = 1e-5;       // stop when the relative parameter change is below this
+  bool fit_b0 = false;             // also fit the Kim B0 (needs the kim model)
+  bool fit_n = false;              // also fit the power-law index n
+  int max_iterations = 20;         // Levenberg-Marquardt iterations
+  double tolerance = 1e-5;         // stop when the relative parameter change is below this
   double fd_relative_step = 1e-3;  // finite-difference step in log(parameter)
-  Options run;                   // options of every simulation
+  Options run;                     // options of every simulation
 
   std::vector<Issue> Validate(const Spec& spec) const;
 };

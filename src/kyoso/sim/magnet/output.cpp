@@ -88,9 +88,9 @@ void WriteMapCsv(const Result& result, const Snapshot& snapshot, const Spec& spe
   out << "body,r1_m,r2_m,z1_m,z2_m,j_A_per_m2,jc_A_per_m2\n" << std::setprecision(10);
   for (std::size_t c = 0; c < result.cells.size() && c < snapshot.j_a_per_m2.size(); ++c) {
     const Cell& cell = result.cells[c];
-    out << spec.bodies[cell.body].name << ',' << cell.r1_m << ',' << cell.r2_m << ','
-        << cell.z1_m << ',' << cell.z2_m << ',' << snapshot.j_a_per_m2[c] << ','
-        << snapshot.jc_a_per_m2[c] << '\n';
+    out << spec.bodies[cell.body].name << ',' << cell.r1_m << ',' << cell.r2_m << ',' << cell.z1_m
+        << ',' << cell.z2_m << ',' << snapshot.j_a_per_m2[c] << ',' << snapshot.jc_a_per_m2[c]
+        << '\n';
   }
 }
 

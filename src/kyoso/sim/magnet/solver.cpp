@@ -62,8 +62,7 @@ std::vector<Segment> BuildSchedule(const Protocol& p, double* initial_ba) {
   double final_temp = temp;
   if (p.cool_to_k && *p.cool_to_k != temp) {
     final_temp = *p.cool_to_k;
-    add("cool", std::fabs(final_temp - temp) / p.cool_rate_k_per_s, 0, 0, temp, final_temp,
-        false);
+    add("cool", std::fabs(final_temp - temp) / p.cool_rate_k_per_s, 0, 0, temp, final_temp, false);
   }
   add("hold", p.hold_s, 0, 0, final_temp, final_temp, false);
   return segments;
@@ -320,8 +319,8 @@ bool SolveStep(const detail::System& system, PowerLaw& material, const Options& 
       }
       ++stats.factorizations;
     }
-    Eigen::VectorXd delta = material.field_dependent() ? Eigen::VectorXd(-lu.solve(r))
-                                                       : Eigen::VectorXd(-llt.solve(r));
+    Eigen::VectorXd delta =
+        material.field_dependent() ? Eigen::VectorXd(-lu.solve(r)) : Eigen::VectorXd(-llt.solve(r));
     if (!delta.allFinite()) return false;
 
     // Cells on the steep part of the power law take the update through E: the linearized
@@ -446,9 +445,6 @@ Result Run(const Spec& spec, const Options& options, ProgressSink* progress) {
   summary.num_unknowns = mesh.num_unknowns();
   summary.symmetry_used = mesh.symmetric;
   summary.jacobian = kim ? "lu (Jc(B) in the Jacobian)" : "cholesky (Jc independent of B)";
-  if (options.use_symmetry && !mesh.symmetric) {
-    summary.warnings.push_back("the stack is not symmetric about z = 0; solved without symmetry");
-  }
   summary.assembly_seconds = Seconds(start);
 
   // 2. Time integration.
@@ -499,8 +495,8 @@ Result Run(const Spec& spec, const Options& options, ProgressSink* progress) {
       }
       Eigen::VectorXd j1 = predicted;
       StepStats stats;
-      const bool converged = SolveStep(system, material, options, j, h, ba1, ba1 - ba, temp1,
-                                       jc_scale, j1, stats);
+      const bool converged =
+          SolveStep(system, material, options, j, h, ba1, ba1 - ba, temp1, jc_scale, j1, stats);
       summary.num_newton_iterations += stats.iterations;
       summary.num_factorizations += stats.factorizations;
       double error = 0;

@@ -133,8 +133,8 @@ std::vector<Issue> Validate(const Spec& spec) {
   for (std::size_t i = 0; i < spec.bodies.size(); ++i) {
     const Body& b = spec.bodies[i];
     if (!body_names.insert(b.name).second) {
-      issues.Add(BodyPath(i, "name"), "magnet.duplicate_name", "body name '" + b.name +
-                                                                   "' is used twice");
+      issues.Add(BodyPath(i, "name"), "magnet.duplicate_name",
+                 "body name '" + b.name + "' is used twice");
     }
     const bool disc = b.shape == Shape::kDisc;
     if (NotPositive(b.outer_radius_m)) {
@@ -154,8 +154,8 @@ std::vector<Issue> Validate(const Spec& spec) {
     if (b.nr >= 1 && b.nz >= 1) num_cells += static_cast<long>(b.nr) * b.nz;
     for (std::size_t j = 0; j < i; ++j) {
       const Body& o = spec.bodies[j];
-      const bool overlap_r = b.inner_radius_m < o.outer_radius_m &&
-                             o.inner_radius_m < b.outer_radius_m;
+      const bool overlap_r =
+          b.inner_radius_m < o.outer_radius_m && o.inner_radius_m < b.outer_radius_m;
       const bool overlap_z = b.z_min_m < o.z_max_m && o.z_min_m < b.z_max_m;
       if (overlap_r && overlap_z) {
         issues.Add("/bodies/" + std::to_string(i), "magnet.bodies_overlap",
@@ -319,8 +319,8 @@ nlohmann::json ToJson(const Spec& spec) {
   }
   nlohmann::json probes = nlohmann::json::array();
   for (const Probe& probe : spec.probes) {
-    nlohmann::json j = {{"name", probe.name}, {"kind", ToString(probe.kind)},
-                        {"r", probe.r_m}, {"z", probe.z_m}};
+    nlohmann::json j = {
+        {"name", probe.name}, {"kind", ToString(probe.kind)}, {"r", probe.r_m}, {"z", probe.z_m}};
     if (probe.kind == ProbeKind::kHall) j["size"] = probe.size_m;
     if (probe.kind == ProbeKind::kLine) {
       j["r_end"] = probe.r_end_m;
@@ -328,11 +328,11 @@ nlohmann::json ToJson(const Spec& spec) {
     }
     probes.push_back(j);
   }
-  nlohmann::json out = {{"bodies", bodies},
-                        {"material",
-                         {{"jc", jc}, {"n", m.n}, {"e0", m.e0_v_per_m}, {"tc", m.tc_k}}},
-                        {"protocol", protocol},
-                        {"probes", probes}};
+  nlohmann::json out = {
+      {"bodies", bodies},
+      {"material", {{"jc", jc}, {"n", m.n}, {"e0", m.e0_v_per_m}, {"tc", m.tc_k}}},
+      {"protocol", protocol},
+      {"probes", probes}};
   if (!spec.description.empty()) out["description"] = spec.description;
   return out;
 }

@@ -296,7 +296,7 @@ double CellFieldOnAxis(const Rect& cell, double z) {
 double CellFlux(const Rect& cell, double r, double z, const Quadrature& quadrature) {
   if (r <= 0) return 0;  // 2 pi r A_phi vanishes on the axis
   return CellIntegral<double, false>(cell, r, z, quadrature,
-                              [r, z](double a, double zs) { return LoopFlux(a, zs, r, z); });
+                                     [r, z](double a, double zs) { return LoopFlux(a, zs, r, z); });
 }
 
 Field CellField(const Rect& cell, double r, double z, const Quadrature& quadrature) {
@@ -335,10 +335,9 @@ double CellMutualInductance(const Rect& target, const Rect& source, const Quadra
   double sum = 0;
   for (std::size_t i = 0; i + 1 < rs.size(); ++i) {
     for (std::size_t k = 0; k + 1 < zs.size(); ++k) {
-      sum += TensorGauss<double>(Rect{rs[i], rs[i + 1], zs[k], zs[k + 1]}, 5,
-                                 [&](double r, double z) {
-                                   return CellFlux(source, r, z, quadrature);
-                                 });
+      sum += TensorGauss<double>(
+          Rect{rs[i], rs[i + 1], zs[k], zs[k + 1]}, 5,
+          [&](double r, double z) { return CellFlux(source, r, z, quadrature); });
     }
   }
   return sum;

@@ -1,7 +1,7 @@
 // Field and vector-potential kernels of axisymmetric current loops, and their integrals over the
 // rectangular cross-sections of current cells: the geometric core of the trapped-field model
-// (docs/methods/magnet.md, sections 2 and 3). Every function is per unit current (loops) or per unit
-// current density (cells) and in SI units (m, T, T m, H).
+// (docs/methods/magnet.md, sections 2 and 3). Every function is per unit current (loops) or per
+// unit current density (cells) and in SI units (m, T, T m, H).
 #pragma once
 
 namespace kyoso::sim::magnet::detail {

@@ -29,8 +29,12 @@ constexpr double kQuantum = 1e-13;  // m: geometry keys are exact to well below 
 long long Quantize(double x) { return std::llround(x / kQuantum); }
 
 Key PairKey(const Rect& target, const Rect& source) {
-  return {Quantize(target.r1),           Quantize(target.r2), Quantize(target.z2 - target.z1),
-          Quantize(source.r1),           Quantize(source.r2), Quantize(source.z2 - source.z1),
+  return {Quantize(target.r1),
+          Quantize(target.r2),
+          Quantize(target.z2 - target.z1),
+          Quantize(source.r1),
+          Quantize(source.r2),
+          Quantize(source.z2 - source.z1),
           Quantize(source.z1 - target.z1)};
 }
 
@@ -56,8 +60,8 @@ Mesh BuildMesh(const Spec& spec, bool use_symmetry) {
         mesh.cells.push_back(cell);
       }
     }
-    extent = std::max({extent, body.outer_radius_m, std::fabs(body.z_min_m),
-                       std::fabs(body.z_max_m)});
+    extent =
+        std::max({extent, body.outer_radius_m, std::fabs(body.z_min_m), std::fabs(body.z_max_m)});
   }
   const int num_cells = static_cast<int>(mesh.cells.size());
   const double tol = 1e-9 * extent;
