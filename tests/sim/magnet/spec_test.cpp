@@ -141,6 +141,12 @@ TEST(ParseSpec, ReportsMissingBodiesDuplicatesAndUnits) {
   json["probes"][0] = {{"name", "h"}, {"kind", "hall"}, {"r", 0}, {"z", 0.007}, {"size", 0}};
   EXPECT_TRUE(HasIssue(IssuesOf(json), "/probes/0/size", "magnet.nonpositive_size"));
   json = IssueJson();
+  json["material"]["jc"]["model"] = "power";
+  EXPECT_TRUE(HasIssue(IssuesOf(json), "/material/jc/model", "spec.choice"));
+  json = IssueJson();
+  json["material"]["n"] = "fifty";
+  EXPECT_TRUE(HasIssue(IssuesOf(json), "/material/n", "spec.type"));
+  json = IssueJson();
   json["protocol"].erase("field");
   EXPECT_TRUE(HasIssue(IssuesOf(json), "/protocol/field", "spec.missing"));
 }
