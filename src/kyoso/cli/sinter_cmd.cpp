@@ -99,8 +99,8 @@ void AddSinterCommand(CLI::App& app, int& exit_code) {
       if (args->common.json) {
         PrintJson({{"step", r.step}, {"free_energy", r.free_energy}, {"c00", r.c00}});
       } else {
-        std::cout << std::setprecision(16) << "PFHub 1a: grid " << args->grid << ", dt "
-                  << args->dt << ", " << args->steps << " steps\n"
+        std::cout << std::setprecision(16) << "PFHub 1a: grid " << args->grid << ", dt " << args->dt
+                  << ", " << args->steps << " steps\n"
                   << "F(0) = " << r.free_energy.front() << "\nF(end) = " << r.free_energy.back()
                   << "\nc(0,0) = " << r.c00 << std::endl;
       }
@@ -116,22 +116,24 @@ void AddSinterCommand(CLI::App& app, int& exit_code) {
       const sinter::Spec spec =
           sinter::ParseSpec(ParseJson(ReadFile(args->spec_path), args->spec_path));
       TerminalProgress progress(!args->common.json);
-      const sinter::Result r = sinter::Run(
-          spec, {.num_threads = args->threads, .output_dir = args->out_dir,
-                 .restart_path = args->restart},
-          &progress);
+      const sinter::Result r = sinter::Run(spec,
+                                           {.num_threads = args->threads,
+                                            .output_dir = args->out_dir,
+                                            .restart_path = args->restart},
+                                           &progress);
       if (args->common.json) {
         PrintJson({{"series", SeriesJson(r.series)}, {"summary", SummaryJson(r.summary)}});
         return;
       }
       const sinter::Series& s = r.series;
-      std::cout << std::setw(12) << "time" << std::setw(14) << "free_energy" << std::setw(10)
-                << "density" << std::setw(11) << "shrinkage" << std::setw(8) << "neck"
-                << std::setw(8) << "grains" << "\n";
+      std::cout << std::setw(13) << "time" << std::setw(14) << "free_energy" << std::setw(10)
+                << "density" << std::setw(13) << "shrinkage" << std::setw(13) << "neck_radius"
+                << std::setw(8) << "grains"
+                << "\n";
       for (std::size_t i = 0; i < s.time.size(); ++i) {
-        std::cout << std::setprecision(5) << std::setw(12) << s.time[i] << std::setw(14)
-                  << s.free_energy[i] << std::setw(10) << s.density[i] << std::setw(11)
-                  << s.shrinkage[i] << std::setw(8) << s.neck_radius[i] << std::setw(8)
+        std::cout << std::setprecision(5) << std::setw(13) << s.time[i] << std::setw(14)
+                  << s.free_energy[i] << std::setw(10) << s.density[i] << std::setw(13)
+                  << s.shrinkage[i] << std::setw(13) << s.neck_radius[i] << std::setw(8)
                   << s.grains[i] << "\n";
       }
       const sinter::Summary& m = r.summary;

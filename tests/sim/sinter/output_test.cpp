@@ -42,8 +42,10 @@ TEST(Checkpoint, RestartReproducesUninterruptedRunBitwise) {
   const Result rest = sinter::Run(PairSpec(0.5, 2), {.restart_path = dir + "/checkpoint.bin"});
   ASSERT_EQ(full.state.rho.size(), rest.state.rho.size());
   EXPECT_EQ(full.state.step, rest.state.step);
-  for (std::size_t c = 0; c < full.state.rho.size(); ++c) ASSERT_EQ(full.state.rho[c], rest.state.rho[c]);
-  for (std::size_t c = 0; c < full.state.eta.size(); ++c) ASSERT_EQ(full.state.eta[c], rest.state.eta[c]);
+  for (std::size_t c = 0; c < full.state.rho.size(); ++c)
+    ASSERT_EQ(full.state.rho[c], rest.state.rho[c]);
+  for (std::size_t c = 0; c < full.state.eta.size(); ++c)
+    ASSERT_EQ(full.state.eta[c], rest.state.eta[c]);
   // The first run wrote the series and the VTK files at t = 0 and t = 0.25.
   EXPECT_TRUE(std::filesystem::exists(dir + "/series.csv"));
   EXPECT_TRUE(std::filesystem::exists(dir + "/state_0.vtk"));

@@ -53,8 +53,8 @@ TEST(SinterRun, SpectralKernelTakesAtLeastTenTimesFewerSteps) {
       << fd.summary.steps << " vs " << sp.summary.steps;
 }
 
-// A run that blows up (explicit step forced to 20× the a-priori stable limit past the parser's check)
-// stops with kDiverged and a message, and returns the last good, finite state.
+// A run that blows up (explicit step forced to 20× the a-priori stable limit past the parser's
+// check) stops with kDiverged and a message, and returns the last good, finite state.
 TEST(SinterRun, BlowUpStopsAndKeepsLastGoodState) {
   Spec spec = ParseSpec(TwoParticleJson("fd"));
   spec.dt = 20.0 * FdStableStep(spec.grid, spec.ModelAt(0.0));

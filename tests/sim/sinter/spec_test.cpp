@@ -61,9 +61,10 @@ TEST(SpecTest, RejectsInterfaceThinnerThanTwoCells) {
 TEST(SpecTest, RejectsParticleOutsideBoxAndExcessOverlap) {
   nlohmann::json j = Base();
   j["structure"] = {{"type", "particles"},
-                    {"particles", {{{"center", {5, 16}}, {"radius", 8}},
-                                   {{"center", {30, 16}}, {"radius", 8}},
-                                   {{"center", {36, 16}}, {"radius", 8}}}}};
+                    {"particles",
+                     {{{"center", {5, 16}}, {"radius", 8}},
+                      {{"center", {30, 16}}, {"radius", 8}},
+                      {{"center", {36, 16}}, {"radius", 8}}}}};
   ExpectIssue(j, "/structure/particles/0", "sinter.particle_outside");
   ExpectIssue(j, "/structure/particles/2", "sinter.overlap");
 }

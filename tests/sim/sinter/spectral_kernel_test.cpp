@@ -66,7 +66,8 @@ TEST(SpectralKernel, AgreesWithFiniteDifferencesOnSmallGrid) {
     sp.Step(b, model, dt, nullptr);
   }
   double diff = 0.0;
-  for (std::size_t c = 0; c < a.rho.size(); ++c) diff = std::max(diff, std::fabs(a.rho[c] - b.rho[c]));
+  for (std::size_t c = 0; c < a.rho.size(); ++c)
+    diff = std::max(diff, std::fabs(a.rho[c] - b.rho[c]));
   EXPECT_LT(diff, 0.1);  // observed 0.051
 }
 

@@ -30,9 +30,8 @@ State MakeState(const Grid& grid, int num_slots) {
 double FdStableStep(const Grid& grid, const StepModel& model, double max_mobility) {
   const double lambda = 4.0 * grid.dims / (grid.dx * grid.dx);
   const double m_max = max_mobility >= 0.0 ? max_mobility : MobilityBound(model.mobility);
-  const double rate_rho =
-      m_max * (CurvatureBoundRho(model.coefficients) * lambda +
-               model.coefficients.kappa_rho * lambda * lambda);
+  const double rate_rho = m_max * (CurvatureBoundRho(model.coefficients) * lambda +
+                                   model.coefficients.kappa_rho * lambda * lambda);
   const double rate_eta =
       model.l * (CurvatureBoundEta(model.coefficients) + model.coefficients.kappa_eta * lambda);
   const double rate = std::max(rate_rho, rate_eta);
@@ -243,12 +242,11 @@ void AdvectField(const Grid& grid, const double* u, const double* velocity, doub
 
 void FdKernel::Advect(State& state, double dt, const Advection& advection) {
   const std::size_t n = grid_.size();
-  detail::AdvectField(grid_, state.rho.data(), advection.rho_velocity.data(), dt,
-                      rho_next_.data());
+  detail::AdvectField(grid_, state.rho.data(), advection.rho_velocity.data(), dt, rho_next_.data());
   for (int slot = 0; slot < num_slots_; ++slot) {
     const std::size_t offset = static_cast<std::size_t>(slot) * n;
-    detail::AdvectField(grid_, state.eta.data() + offset, advection.slot_velocity[slot].data(),
-                        dt, eta_next_.data() + offset);
+    detail::AdvectField(grid_, state.eta.data() + offset, advection.slot_velocity[slot].data(), dt,
+                        eta_next_.data() + offset);
   }
 }
 

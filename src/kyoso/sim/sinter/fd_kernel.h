@@ -25,7 +25,7 @@ struct StepModel {
 // and the density velocity Σ_i η_i v_i. Empty when rigid-body motion is off.
 struct Advection {
   std::vector<std::vector<double>> slot_velocity;  // [slot][axis * n + point]
-  std::vector<double> rho_velocity;                 // [axis * n + point]
+  std::vector<double> rho_velocity;                // [axis * n + point]
   bool empty() const { return slot_velocity.empty(); }
 };
 
@@ -59,8 +59,7 @@ class FdKernel {
 namespace detail {
 // Advances by dt the pure advection part −∇·(u v) of a field u with face velocities averaged
 // from the cell velocities and first-order upwind face values (conservative).
-void AdvectField(const Grid& grid, const double* u, const double* velocity, double dt,
-                 double* out);
+void AdvectField(const Grid& grid, const double* u, const double* velocity, double dt, double* out);
 }  // namespace detail
 
 }  // namespace kyoso::sim::sinter

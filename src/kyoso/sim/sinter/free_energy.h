@@ -64,7 +64,8 @@ inline double MobilityAt(const Mobility& m, double rho, double s1, double s2) {
 // boundaries): 1.1 (max(M_vol, M_vap) + M_surf/4 + 0.6 M_gb).
 double MobilityBound(const Mobility& m);
 
-// Upper bounds of |∂²f/∂ρ²| and |∂²f/∂η_i²| over −0.05 ≤ ρ, η ≤ 1.05 (used by the stability limits).
+// Upper bounds of |∂²f/∂ρ²| and |∂²f/∂η_i²| over −0.05 ≤ ρ, η ≤ 1.05 (used by the stability
+// limits).
 double CurvatureBoundRho(const Coefficients& c);
 double CurvatureBoundEta(const Coefficients& c);
 

@@ -157,7 +157,8 @@ int GrainTracker::Update(State& state) {
   };
   for (std::size_t a = 0; a < grains_.size(); ++a) {
     for (std::size_t b = a + 1; b < grains_.size(); ++b) {
-      if (grains_[a].slot != grains_[b].slot || gap(grains_[a], grains_[b]) >= options_.remap_buffer) {
+      if (grains_[a].slot != grains_[b].slot ||
+          gap(grains_[a], grains_[b]) >= options_.remap_buffer) {
         continue;
       }
       // Move the smaller grain to the first slot where it keeps the buffer to every grain.
@@ -168,7 +169,8 @@ int GrainTracker::Update(State& state) {
         if (s == from) continue;
         bool free = true;
         for (std::size_t q = 0; q < grains_.size() && free; ++q) {
-          free = q == mover || grains_[q].slot != s || gap(grains_[mover], grains_[q]) >= options_.remap_buffer;
+          free = q == mover || grains_[q].slot != s ||
+                 gap(grains_[mover], grains_[q]) >= options_.remap_buffer;
         }
         if (free) to = s;
       }

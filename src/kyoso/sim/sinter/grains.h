@@ -15,8 +15,8 @@ namespace kyoso::sim::sinter {
 struct GrainInfo {
   int id = 0;
   int slot = 0;
-  double volume = 0.0;                  // ∫ η over the region (area in 2-D)
-  std::array<double, 3> centroid{};     // η-weighted, periodic (circular mean per axis)
+  double volume = 0.0;               // ∫ η over the region (area in 2-D)
+  std::array<double, 3> centroid{};  // η-weighted, periodic (circular mean per axis)
 };
 
 // Labels the connected regions of u > threshold: labels[i] = 0..count−1, or −1 outside.
@@ -28,9 +28,9 @@ std::vector<GrainInfo> MeasureRegions(const Grid& grid, const double* u,
                                       const std::vector<int>& labels, int count);
 
 struct TrackingOptions {
-  double threshold = 0.05;      // η above which a point belongs to a grain
-  double min_volume = 0.0;      // regions smaller than this are not counted as grains
-  double remap_buffer = 4.0;    // surface-to-surface gap that triggers remapping (length)
+  double threshold = 0.05;    // η above which a point belongs to a grain
+  double min_volume = 0.0;    // regions smaller than this are not counted as grains
+  double remap_buffer = 4.0;  // surface-to-surface gap that triggers remapping (length)
 };
 
 class GrainTracker {

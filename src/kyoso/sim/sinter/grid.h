@@ -9,9 +9,9 @@
 namespace kyoso::sim::sinter {
 
 struct Grid {
-  int dims = 2;                 // 2 or 3
+  int dims = 2;                   // 2 or 3
   std::array<int, 3> n{1, 1, 1};  // points per axis (n[2] = 1 in 2-D)
-  double dx = 1.0;              // spacing, same on every axis (m in SI, or model units)
+  double dx = 1.0;                // spacing, same on every axis (m in SI, or model units)
 
   std::size_t size() const {
     return static_cast<std::size_t>(n[0]) * static_cast<std::size_t>(n[1]) *

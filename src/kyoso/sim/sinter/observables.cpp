@@ -30,8 +30,10 @@ double ForwardGradient2(const Grid& g, const double* u, int i, int j, int k) {
 
 // |∇u| with central differences (for the coarea areas).
 double CentralGradient(const Grid& g, const double* u, int i, int j, int k) {
-  const double gx = u[g.Index((i + 1) % g.n[0], j, k)] - u[g.Index((i + g.n[0] - 1) % g.n[0], j, k)];
-  const double gy = u[g.Index(i, (j + 1) % g.n[1], k)] - u[g.Index(i, (j + g.n[1] - 1) % g.n[1], k)];
+  const double gx =
+      u[g.Index((i + 1) % g.n[0], j, k)] - u[g.Index((i + g.n[0] - 1) % g.n[0], j, k)];
+  const double gy =
+      u[g.Index(i, (j + 1) % g.n[1], k)] - u[g.Index(i, (j + g.n[1] - 1) % g.n[1], k)];
   double s = gx * gx + gy * gy;
   if (g.dims == 3) {
     const double gz =

@@ -83,8 +83,13 @@ void WriteCheckpoint(const State& state, const std::string& path) {
   {
     std::ofstream out = OpenOut(tmp);
     out.write(kMagic, sizeof kMagic);
-    const std::int64_t header[7] = {state.grid.dims, state.grid.n[0], state.grid.n[1],
-                                    state.grid.n[2], state.num_slots, state.step, 0};
+    const std::int64_t header[7] = {state.grid.dims,
+                                    state.grid.n[0],
+                                    state.grid.n[1],
+                                    state.grid.n[2],
+                                    state.num_slots,
+                                    state.step,
+                                    0};
     out.write(reinterpret_cast<const char*>(header), sizeof header);
     const double values[2] = {state.grid.dx, state.time};
     out.write(reinterpret_cast<const char*>(values), sizeof values);
@@ -108,15 +113,15 @@ State ReadCheckpoint(const std::string& path) {
   in.read(magic, sizeof magic);
   in.read(reinterpret_cast<char*>(header), sizeof header);
   in.read(reinterpret_cast<char*>(values), sizeof values);
-  if (!in || std::memcmp(magic, kMagic, sizeof kMagic) != 0 ||
-      (header[0] != 2 && header[0] != 3) || header[1] < 1 || header[2] < 1 || header[3] < 1 ||
-      header[4] < 0 || header[1] * header[2] * header[3] > (std::int64_t{1} << 34)) {
+  if (!in || std::memcmp(magic, kMagic, sizeof kMagic) != 0 || (header[0] != 2 && header[0] != 3) ||
+      header[1] < 1 || header[2] < 1 || header[3] < 1 || header[4] < 0 ||
+      header[1] * header[2] * header[3] > (std::int64_t{1} << 34)) {
     throw InputError(path, "sinter.checkpoint", path + " is not a kyoso sinter checkpoint");
   }
-  Grid grid{.dims = static_cast<int>(header[0]),
-            .n = {static_cast<int>(header[1]), static_cast<int>(header[2]),
-                  static_cast<int>(header[3])},
-            .dx = values[0]};
+  Grid grid{
+      .dims = static_cast<int>(header[0]),
+      .n = {static_cast<int>(header[1]), static_cast<int>(header[2]), static_cast<int>(header[3])},
+      .dx = values[0]};
   State state = MakeState(grid, static_cast<int>(header[4]));
   state.step = header[5];
   state.time = values[1];

@@ -13,28 +13,28 @@ namespace kyoso::sim::sinter {
 
 // Problem and scheme parameters; defaults are the benchmark's (periodic 200 × 200 box).
 struct Pfhub1aOptions {
-  int grid = 96;             // points per axis (grid points at x = i·L/N)
-  double dt = 0.5;           // time step
-  int steps = 500;           // number of steps
-  double length = 200.0;     // box edge L
-  double c0 = 0.5;           // mean composition
-  double epsilon = 0.01;     // amplitude of the cosine perturbation
-  double rho_s = 5.0;        // well height ρ_s in f = ρ_s (c − c_α)²(c_β − c)²
-  double c_alpha = 0.3;      // c_α
-  double c_beta = 0.7;       // c_β
-  double kappa = 2.0;        // gradient-energy coefficient κ
-  double mobility = 5.0;     // M
-  int num_threads = 1;       // FFTW threads
+  int grid = 96;          // points per axis (grid points at x = i·L/N)
+  double dt = 0.5;        // time step
+  int steps = 500;        // number of steps
+  double length = 200.0;  // box edge L
+  double c0 = 0.5;        // mean composition
+  double epsilon = 0.01;  // amplitude of the cosine perturbation
+  double rho_s = 5.0;     // well height ρ_s in f = ρ_s (c − c_α)²(c_β − c)²
+  double c_alpha = 0.3;   // c_α
+  double c_beta = 0.7;    // c_β
+  double kappa = 2.0;     // gradient-energy coefficient κ
+  double mobility = 5.0;  // M
+  int num_threads = 1;    // FFTW threads
 
   // Every problem, at "/grid", "/dt", ... (codes "pfhub.range").
   std::vector<Issue> Validate() const;
 };
 
 struct Pfhub1aResult {
-  std::vector<int> step;             // 0..steps
-  std::vector<double> free_energy;   // F after each step (index 0: initial)
-  double c00 = 0.0;                  // c at the grid origin after the last step
-  std::vector<double> c;             // final field, grid × grid, x fastest
+  std::vector<int> step;            // 0..steps
+  std::vector<double> free_energy;  // F after each step (index 0: initial)
+  double c00 = 0.0;                 // c at the grid origin after the last step
+  std::vector<double> c;            // final field, grid × grid, x fastest
 };
 
 // The PFHub 1a initial condition at (x, y):

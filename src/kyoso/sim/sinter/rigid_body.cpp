@@ -58,8 +58,9 @@ Advection RigidBodyVelocities(const State& state, const GrainTracker& tracker,
                 0.5 * (1.0 + std::tanh((p - params.weight_center) / params.weight_width));
             if (w < 1e-12) continue;
             for (int d = 0; d < dims; ++d) {
-              df[d] += excess * w *
-                       (Gradient(g, state.Eta(s), i, j, k, d) - Gradient(g, state.Eta(t), i, j, k, d));
+              df[d] +=
+                  excess * w *
+                  (Gradient(g, state.Eta(s), i, j, k, d) - Gradient(g, state.Eta(t), i, j, k, d));
             }
           }
           const int idx[3] = {i, j, k};

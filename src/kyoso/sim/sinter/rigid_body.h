@@ -13,12 +13,12 @@ namespace kyoso::sim::sinter {
 
 struct RigidBodyParams {
   bool enabled = false;
-  double k = 100.0;            // force constant k
-  double m_t = 500.0;          // translational mobility m_t
-  double m_r = 1.0;            // rotational mobility m_r
-  double rho_eq = 1.0;         // equilibrium density ρ_eq in the boundary
-  double weight_center = 0.14; // c of the smooth weight (Wang's threshold on η_i η_j)
-  double weight_width = 0.02;  // s of the smooth weight
+  double k = 100.0;             // force constant k
+  double m_t = 500.0;           // translational mobility m_t
+  double m_r = 1.0;             // rotational mobility m_r
+  double rho_eq = 1.0;          // equilibrium density ρ_eq in the boundary
+  double weight_center = 0.14;  // c of the smooth weight (Wang's threshold on η_i η_j)
+  double weight_width = 0.02;   // s of the smooth weight
 };
 
 // Per-grain force and torque (torque: z component in 2-D, three in 3-D).

@@ -293,9 +293,8 @@ Result Run(const Spec& spec, const Options& options, ProgressSink* progress) {
     if ((steps_done % 50 == 0 || sample_due) && !Healthy(state)) {
       summary.termination = Termination::kDiverged;
       std::ostringstream msg;
-      msg << "the fields left their physical range at t = " << state.time << " (step "
-          << state.step << ", dt = " << dt << "); stopped and kept the last good state at t = "
-          << last_good.time;
+      msg << "the fields left their physical range at t = " << state.time << " (step " << state.step
+          << ", dt = " << dt << "); stopped and kept the last good state at t = " << last_good.time;
       summary.message = msg.str();
       state = last_good;
       break;
@@ -310,8 +309,8 @@ Result Run(const Spec& spec, const Options& options, ProgressSink* progress) {
       if (progress != nullptr) {
         std::ostringstream msg;
         msg << "t = " << state.time << ", density " << series.density.back();
-        if (!progress->Update({"sinter", (state.time - start_time) / (end_time - start_time),
-                               msg.str()})) {
+        if (!progress->Update(
+                {"sinter", (state.time - start_time) / (end_time - start_time), msg.str()})) {
           summary.termination = Termination::kCancelled;
           summary.message = "cancelled by the caller";
           break;

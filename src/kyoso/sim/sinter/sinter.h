@@ -20,17 +20,17 @@ namespace kyoso::sim::sinter {
 // Time series, one entry per sample (units: the spec's length/time units).
 struct Series {
   std::vector<double> time;
-  std::vector<double> temperature;     // K (SI specs), 0 in model units
-  std::vector<double> mass;            // ∫ρ dV
-  std::vector<double> free_energy;     // discrete F (observables.h)
-  std::vector<double> density;         // mean ρ in the control volume
-  std::vector<double> shrinkage;       // 1 − mean(d/d0) over initial contacts
-  std::vector<double> neck_radius;     // from the grain-boundary area per contact
-  std::vector<int> grains;             // number of tracked grains
+  std::vector<double> temperature;  // K (SI specs), 0 in model units
+  std::vector<double> mass;         // ∫ρ dV
+  std::vector<double> free_energy;  // discrete F (observables.h)
+  std::vector<double> density;      // mean ρ in the control volume
+  std::vector<double> shrinkage;    // 1 − mean(d/d0) over initial contacts
+  std::vector<double> neck_radius;  // from the grain-boundary area per contact
+  std::vector<int> grains;          // number of tracked grains
   std::vector<double> mean_grain_radius;
   std::vector<double> surface_area;
   std::vector<double> gb_area;
-  std::vector<double> dt;              // step in force at the sample
+  std::vector<double> dt;  // step in force at the sample
 };
 
 enum class Termination { kCompleted, kCancelled, kDiverged, kWallTime };
@@ -43,13 +43,13 @@ struct Summary {
   KernelKind kernel = KernelKind::kFiniteDifference;
   std::int64_t steps = 0;
   double final_time = 0.0;
-  double dt_given = 0.0;        // spec's dt (0: adaptive)
-  double dt_min = 0.0;          // smallest and largest step used
+  double dt_given = 0.0;  // spec's dt (0: adaptive)
+  double dt_min = 0.0;    // smallest and largest step used
   double dt_max = 0.0;
-  double stable_dt = 0.0;       // stable limit at the start (before the safety factor)
-  double mass_drift = 0.0;      // max |M(t) − M(0)| / M(0) over samples
+  double stable_dt = 0.0;            // stable limit at the start (before the safety factor)
+  double mass_drift = 0.0;           // max |M(t) − M(0)| / M(0) over samples
   double max_energy_increase = 0.0;  // max relative increase of F between samples (≥ 0)
-  int remaps = 0;               // grains moved to another slot
+  int remaps = 0;                    // grains moved to another slot
   int initial_grains = 0;
   int final_grains = 0;
   double wall_seconds = 0.0;

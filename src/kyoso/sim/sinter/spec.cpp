@@ -9,9 +9,7 @@
 
 namespace kyoso::sim::sinter {
 
-const char* ToString(KernelKind kind) {
-  return kind == KernelKind::kSpectral ? "spectral" : "fd";
-}
+const char* ToString(KernelKind kind) { return kind == KernelKind::kSpectral ? "spectral" : "fd"; }
 
 double Schedule::TemperatureAt(double t) const {
   const double ramp = heating_rate_k_per_s > 0.0
@@ -42,8 +40,7 @@ StepModel Spec::ModelAt(double time) const {
                 .vapor = d(model.vapor),
                 .surface = d(model.surface),
                 .grain_boundary = d(model.grain_boundary)};
-  m.l = 4.0 *
-        Arrhenius(model.gb_mobility.d0, model.gb_mobility.activation_energy, temperature) /
+  m.l = 4.0 * Arrhenius(model.gb_mobility.d0, model.gb_mobility.activation_energy, temperature) /
         (3.0 * model.interface_width);
   return m;
 }
@@ -113,7 +110,8 @@ Spec ParseSpec(const nlohmann::json& json) {
   // Grid.
   if (std::optional<ObjectReader> g = root.Object("grid", true)) {
     const auto dims = g->Integer("dims", true);
-    if (dims && *dims != 2 && *dims != 3) g->AddIssue("dims", "sinter.range", "dims must be 2 or 3");
+    if (dims && *dims != 2 && *dims != 3)
+      g->AddIssue("dims", "sinter.range", "dims must be 2 or 3");
     spec.grid.dims = dims && *dims == 3 ? 3 : 2;
     std::vector<double> n = ReadNumbers(*g, "n", dim::kDimensionless);
     if (static_cast<int>(n.size()) != spec.grid.dims) {
@@ -165,16 +163,16 @@ Spec ParseSpec(const nlohmann::json& json) {
         d->CheckNoUnknownKeys();
       }
       p.gb_mobility = ReadPath(*m, "gb_mobility", kGbMobility);
-      spec.coefficients = FromInterfaceEnergies(p.surface_energy, p.grain_boundary_energy,
-                                                p.interface_width);
+      spec.coefficients =
+          FromInterfaceEnergies(p.surface_energy, p.grain_boundary_energy, p.interface_width);
     } else {
       const auto a = m->Number("A");
       const auto b = m->Number("B");
       const auto kr = m->Number("kappa_rho");
       const auto ke = m->Number("kappa_eta");
       const auto l = m->Number("L");
-      for (const auto& [key, v] : {std::pair{"A", a}, {"B", b}, {"kappa_rho", kr},
-                                   {"kappa_eta", ke}, {"L", l}}) {
+      for (const auto& [key, v] :
+           {std::pair{"A", a}, {"B", b}, {"kappa_rho", kr}, {"kappa_eta", ke}, {"L", l}}) {
         NonNegative(*m, key, v);
       }
       spec.coefficients = {.a = a.value_or(16.0),
@@ -225,7 +223,8 @@ Spec ParseSpec(const nlohmann::json& json) {
     sc.peak_temperature_k = peak.value_or(1300.0);
     sc.hold_time_s = hold.value_or(0.0);
     if (peak && *peak < sc.start_temperature_k) {
-      s->AddIssue("peak_temperature", "sinter.range", "peak_temperature is below start_temperature");
+      s->AddIssue("peak_temperature", "sinter.range",
+                  "peak_temperature is below start_temperature");
     }
     s->CheckNoUnknownKeys();
   }
@@ -276,7 +275,7 @@ Spec ParseSpec(const nlohmann::json& json) {
     if (max_change && !(*max_change > 0.0 && *max_change <= 0.5)) {
       n->AddIssue("max_change", "sinter.range", "max_change must be in (0, 0.5]");
     }
-    spec.max_change = max_change.value_or(0.01);
+    spec.max_change = max_change.value_or(0.002);
     const auto samples = n->Integer("num_samples");
     if (samples && (*samples < 1 || *samples > 100000)) {
       n->AddIssue("num_samples", "sinter.range", "must be in [1, 100000]");
@@ -315,9 +314,10 @@ Spec ParseSpec(const nlohmann::json& json) {
     const auto radius2 = s->Quantity("radius2", dim::kLength);
     Positive(*s, "radius2", radius2);
     st.radius2 = radius2.value_or(0.0);
-    const auto count = s->Integer("count", st.kind == StructureKind::kChain ||
-                                               st.kind == StructureKind::kPacking);
-    if (count && (*count < 1 || *count > 10000)) s->AddIssue("count", "sinter.range", "must be in [1, 10000]");
+    const auto count =
+        s->Integer("count", st.kind == StructureKind::kChain || st.kind == StructureKind::kPacking);
+    if (count && (*count < 1 || *count > 10000))
+      s->AddIssue("count", "sinter.range", "must be in [1, 10000]");
     st.count = static_cast<int>(count.value_or(2));
     const auto stddev = s->Quantity("radius_stddev", dim::kLength);
     NonNegative(*s, "radius_stddev", stddev);
@@ -355,7 +355,8 @@ Spec ParseSpec(const nlohmann::json& json) {
   if (std::optional<ObjectReader> cv = root.Object("control_volume")) {
     std::vector<double> lo = ReadNumbers(*cv, "lo", dim::kLength);
     std::vector<double> hi = ReadNumbers(*cv, "hi", dim::kLength);
-    if (static_cast<int>(lo.size()) != spec.grid.dims || static_cast<int>(hi.size()) != spec.grid.dims) {
+    if (static_cast<int>(lo.size()) != spec.grid.dims ||
+        static_cast<int>(hi.size()) != spec.grid.dims) {
       cv->AddIssue("lo", "sinter.range", "lo and hi need one coordinate per dimension");
     } else {
       for (int d = 0; d < spec.grid.dims; ++d) {

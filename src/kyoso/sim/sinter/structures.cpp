@@ -31,8 +31,8 @@ void CheckInside(const std::vector<Particle>& particles, const Grid& grid, doubl
       const double hi = particles[p].center[d] + particles[p].radius + margin;
       if (lo < 0.0 || hi > grid.Length(d)) {
         issues.Add(JsonPointer(JsonPointer(path, "particles"), p), "sinter.particle_outside",
-                   "particle " + std::to_string(p) + " (with its interface) leaves the box on axis " +
-                       std::to_string(d));
+                   "particle " + std::to_string(p) +
+                       " (with its interface) leaves the box on axis " + std::to_string(d));
         break;
       }
     }
@@ -139,9 +139,9 @@ std::vector<int> AssignSlots(const std::vector<Particle>& particles, int num_slo
     for (int s = 0; s < num_slots && slot[p] < 0; ++s) {
       bool free = true;
       for (std::size_t q = 0; q < p && free; ++q) {
-        free = slot[q] != s || Distance(particles[p], particles[q]) - particles[p].radius -
-                                       particles[q].radius >=
-                                   buffer;
+        free = slot[q] != s ||
+               Distance(particles[p], particles[q]) - particles[p].radius - particles[q].radius >=
+                   buffer;
       }
       if (free) slot[p] = s;
     }
@@ -172,8 +172,8 @@ void FillState(const std::vector<Particle>& particles, const std::vector<int>& s
             d2 += (r[d] - particles[p].center[d]) * (r[d] - particles[p].center[d]);
           }
           const double s =
-              0.5 * (1.0 - std::tanh(2.0 * (std::sqrt(d2) - particles[p].radius) /
-                                     interface_width));
+              0.5 *
+              (1.0 - std::tanh(2.0 * (std::sqrt(d2) - particles[p].radius) / interface_width));
           if (s > best) {
             best = s;
             best_p = static_cast<int>(p);

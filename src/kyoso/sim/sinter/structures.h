@@ -22,15 +22,15 @@ enum class StructureKind { kTwoParticles, kChain, kPacking, kParticles, kCircula
 
 struct StructureSpec {
   StructureKind kind = StructureKind::kTwoParticles;
-  double radius = 10.0;             // particle radius (second radius for two particles: radius2)
-  double radius2 = 0.0;             // two particles: radius of the second one (0: same)
-  int count = 2;                    // chain / packing: number of particles
-  double radius_stddev = 0.0;       // packing: standard deviation of radii (normal, clipped)
-  double overlap = 0.05;            // initial contact overlap (R1 + R2 − d)/min(R1, R2)
-  double max_overlap = 0.3;         // largest overlap accepted in an explicit list
-  std::uint64_t seed = 1;           // packing: RNG seed
+  double radius = 10.0;               // particle radius (second radius for two particles: radius2)
+  double radius2 = 0.0;               // two particles: radius of the second one (0: same)
+  int count = 2;                      // chain / packing: number of particles
+  double radius_stddev = 0.0;         // packing: standard deviation of radii (normal, clipped)
+  double overlap = 0.05;              // initial contact overlap (R1 + R2 − d)/min(R1, R2)
+  double max_overlap = 0.3;           // largest overlap accepted in an explicit list
+  std::uint64_t seed = 1;             // packing: RNG seed
   std::vector<Particle> particles{};  // explicit list (kParticles)
-  double interface_width = 2.0;     // width of the initial tanh profiles (length unit)
+  double interface_width = 2.0;       // width of the initial tanh profiles (length unit)
 };
 
 // The particles of a structure in a box, centred in the box. Throws InputError ("sinter.particle_
