@@ -45,5 +45,6 @@ class TerminalProgress final : public ProgressSink {
 // Registration of each verb (one file per verb).
 void AddVersionCommand(CLI::App& app, int& exit_code);
 void AddMagnetCommand(CLI::App& app, int& exit_code);
+void AddSinterCommand(CLI::App& app, int& exit_code);
 
 }  // namespace kyoso::cli

@@ -10,6 +10,7 @@ int main(int argc, char** argv) {
   int exit_code = 0;
   kyoso::cli::AddVersionCommand(app, exit_code);
   kyoso::cli::AddMagnetCommand(app, exit_code);
+  kyoso::cli::AddSinterCommand(app, exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
