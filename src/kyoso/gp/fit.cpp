@@ -107,8 +107,10 @@ StartOutcome RunStart(Objective& objective, const Eigen::VectorXd& start,
   param.m = 6;
   param.epsilon = gradient_tolerance;
   param.epsilon_rel = gradient_tolerance;
+  // Also stop when the per-point objective changed by less than 1e-6 (relative) over the last
+  // 3 iterations: hyperparameters finer than that do not change predictions visibly.
   param.past = 3;
-  param.delta = 1e-9;
+  param.delta = 1e-6;
   param.max_iterations = max_iterations;
   param.max_linesearch = 30;
   LBFGSpp::LBFGSBSolver<double> solver(param);

@@ -30,8 +30,11 @@ struct FitOptions {
   std::optional<Hyperparameters> warm_start =
       std::nullopt;                  // previous fit; ignored (warning) if its dim differs
   int max_iterations = 100;          // L-BFGS iterations per start (cold), >= 1
-  int max_warm_iterations = 30;      // L-BFGS iterations of the warm start, >= 1
-  double gradient_tolerance = 1e-5;  // stop when ||grad||_inf <= tol * max(1, ||theta||)
+  int max_warm_iterations = 20;      // L-BFGS iterations of the warm start, >= 1
+  // A start stops when the projected gradient of the per-point negative log posterior has
+  // infinity norm <= gradient_tolerance * max(1, ||theta||), or when that objective changed by
+  // less than 1e-6 (relative) over 3 iterations. > 0.
+  double gradient_tolerance = 1e-5;
   // Starts are screened on a random subset of at most this many points when n exceeds it, and
   // only the best start is polished on all points (docs/methods/gp.md §6); 0 disables screening.
   int max_screening_points = 300;
