@@ -23,8 +23,9 @@ build: configure
 test: build
 	ctest --preset $(PRESET)
 
+# Until the campaign demo exists, the main job is the engine example (examples/engine).
 demo: build
-	$(KYOSO) demo
+	$(BUILD)/examples/engine/engine_example
 
 bench: build
 	bench/run.sh $(BUILD)
