@@ -2,7 +2,8 @@
 // points × (1 + order parameters)) per second of one step; bytes = the minimum memory traffic of
 // the two fused FD passes, 8 bytes × (3 S + 9) per point (S order parameters: pass 1 reads ρ and
 // S η and writes s2, μ, M; pass 2 reads ρ, μ, M, s2, S η and writes ρ and S η). The FD kernel is
-// memory-bound when bytes/s approaches the machine's stream bandwidth (see bench/RESULTS.md).
+// memory-bound when bytes/s approaches the stream bandwidth measured by BM_StreamTriad (figures:
+// docs/methods/sinter.md, "Speed").
 //   ./build/sinter/bench/sim_sinter/sinter_bench --benchmark_filter=Fd
 #include <benchmark/benchmark.h>
 

@@ -412,10 +412,10 @@ Spec ParseSpec(const nlohmann::json& json) {
 std::vector<Issue> Options::Validate() const {
   IssueList issues;
   if (num_threads < 1 || num_threads > 1024) {
-    issues.Add("num_threads", "sinter.options", "num_threads must be in [1, 1024]");
+    issues.Add("/num_threads", "sinter.options", "num_threads must be in [1, 1024]");
   }
   if (max_wall_seconds < 0.0) {
-    issues.Add("max_wall_seconds", "sinter.options", "max_wall_seconds must be ≥ 0");
+    issues.Add("/max_wall_seconds", "sinter.options", "max_wall_seconds must be ≥ 0");
   }
   return issues.issues();
 }
