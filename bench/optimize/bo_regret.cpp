@@ -5,7 +5,7 @@
 // in the JSON format of bench/peers/peers.py for compare.py. Not a test: it judges nothing itself.
 //
 //   bo_regret --problem hartmann6 --seeds 0-9 --budget 100 --batch 1 --out DIR
-//     -> DIR/kyoso-q1_hartmann6.json
+//     -> DIR/kyoso-q1_hartmann6_s0-9.json (compare.py merges files of one method and problem)
 //
 // Each Suggest call gets a seed derived from (run seed, call index) and the previous call's fitted
 // hyperparameters as warm start, as the campaign use case does. CPU seconds are process CPU time
@@ -208,7 +208,9 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "bo_regret: %s\n", e.what());
     return 1;
   }
-  const std::string path = out_dir + "/" + method + "_" + it->name + ".json";
+  std::string seeds_tag = seeds_text;
+  std::replace(seeds_tag.begin(), seeds_tag.end(), ',', '+');
+  const std::string path = out_dir + "/" + method + "_" + it->name + "_s" + seeds_tag + ".json";
   std::ofstream out(path);
   out << doc.dump() << "\n";
   if (!out) {

@@ -28,13 +28,27 @@ HALF_TARGET = ("hartmann6", "ackley5")
 
 
 def load(out_dir):
+    """Merges the runs of every file of one (problem, method); a seed found twice is an error."""
     docs = {}
     for path in sorted(glob.glob(os.path.join(out_dir, "*.json"))):
         with open(path) as f:
             doc = json.load(f)
         if "runs" not in doc or "method" not in doc:
             continue
-        docs[(doc["problem"], doc["method"])] = doc
+        key = (doc["problem"], doc["method"])
+        if key not in docs:
+            docs[key] = doc
+            continue
+        merged = docs[key]
+        seen = {run["seed"] for run in merged["runs"]}
+        for run in doc["runs"]:
+            if run["seed"] in seen:
+                raise SystemExit("compare.py: seed %d of %s/%s appears twice (%s)"
+                                 % (run["seed"], key[1], key[0], path))
+            merged["runs"].append(run)
+        merged["budget"] = min(merged["budget"], doc["budget"])
+    for doc in docs.values():
+        doc["runs"].sort(key=lambda run: run["seed"])
     return docs
 
 

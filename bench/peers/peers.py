@@ -5,7 +5,8 @@ initial design per seed as the kyoso engine (bench/optimize/bo_regret.cpp).
 Usage:
   /usr/bin/python3 bench/peers/peers.py --method {random,tpe,skgp} --problem NAME \
       --seeds 0-9 --budget 100 --out DIR
-writes DIR/<method>_<problem>.json:
+writes DIR/<method>_<problem>_s<seeds>.json (compare.py merges the files of one method and problem,
+so seeds can run as separate jobs):
   {"method", "problem", "dim", "optimum", "budget", "batch_size": 1, "num_initial": 5,
    "runs": [{"seed", "values": [f(x_1) ... f(x_budget)], "best_so_far": [...],
              "suggest_cpu_seconds": [CPU seconds of each suggestion call after the design],
@@ -196,7 +197,8 @@ def main():
     doc = {"method": args.method, "problem": args.problem, "dim": problem.dim,
            "optimum": problem.optimum, "budget": args.budget, "batch_size": 1,
            "num_initial": NUM_INITIAL, "runs": runs}
-    path = os.path.join(args.out, "%s_%s.json" % (args.method, args.problem))
+    path = os.path.join(args.out, "%s_%s_s%s.json" % (args.method, args.problem,
+                                                       args.seeds.replace(",", "+")))
     with open(path, "w") as f:
         json.dump(doc, f)
     return 0

@@ -7,8 +7,8 @@
 #   bench/peers/run.sh BUILD_DIR [--quick] [--only kyoso|peers] [--out DIR] [--jobs N] [--seeds S]
 #
 # Full: seeds 0-9, budget 100 (budget 50 is read off the same traces). --quick: seeds 0-2, budget 30
-# (a smoke check; its table is not a result). Jobs run at `nice -n 10`, at most --jobs (default 2)
-# at a time, each single-threaded; logs go to OUT/logs/. OUT defaults to BUILD_DIR/peers-out (or
+# (a smoke check; its table is not a result). Jobs (one per seed for the GP methods) run at
+# `nice -n 10`, at most --jobs (default 2) at a time, each single-threaded; logs go to OUT/logs/. OUT defaults to BUILD_DIR/peers-out (or
 # peers-out-quick). Needs /usr/bin/python3 with numpy, scipy, sklearn and optuna (Debian packages)
 # and the bo_regret program in BUILD_DIR (target bo_regret).
 set -euo pipefail
@@ -34,25 +34,33 @@ py=/usr/bin/python3
 bo_regret="$build/bench/optimize/bo_regret"
 problems="hartmann6 ackley5 hartmann3 branin"
 
+# Expand "0-9" / "0,3,5" into a list; the model-based methods run one job per seed.
+seed_list=$(echo "$seeds" | tr ',' '\n' | while IFS=- read -r lo hi; do seq "$lo" "${hi:-$lo}"; done)
+
 # One line per job: a log name and the command. The GP methods go first (they take longest).
 joblist="$out/jobs.txt"
 : > "$joblist"
-if [[ $only == all || $only == kyoso ]]; then
-  if [[ ! -x $bo_regret ]]; then
-    echo "run.sh: $bo_regret not built (cmake --build $build --target bo_regret)" >&2; exit 2
-  fi
+for s in $seed_list; do
   for p in $problems; do
-    for q in 1 4; do
-      echo "kyoso-q${q}_$p $bo_regret --problem $p --seeds $seeds --budget $budget --batch $q --out $out" >> "$joblist"
-    done
+    if [[ $only == all || $only == kyoso ]]; then
+      for q in 1 4; do
+        echo "kyoso-q${q}_${p}_s$s $bo_regret --problem $p --seeds $s --budget $budget --batch $q --out $out" >> "$joblist"
+      done
+    fi
+    if [[ $only == all || $only == peers ]]; then
+      echo "skgp_${p}_s$s $py $here/peers.py --method skgp --problem $p --seeds $s --budget $budget --out $out" >> "$joblist"
+    fi
   done
-fi
+done
 if [[ $only == all || $only == peers ]]; then
-  for m in skgp tpe random; do
+  for m in tpe random; do
     for p in $problems; do
       echo "${m}_$p $py $here/peers.py --method $m --problem $p --seeds $seeds --budget $budget --out $out" >> "$joblist"
     done
   done
+fi
+if [[ $only == all || $only == kyoso ]] && [[ ! -x $bo_regret ]]; then
+  echo "run.sh: $bo_regret not built (cmake --build $build --target bo_regret)" >&2; exit 2
 fi
 
 export OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 MKL_NUM_THREADS=1

@@ -67,8 +67,9 @@ TEST(Fit, WarmStartIsCheaperAndAsGood) {
   EXPECT_TRUE(warm.summary.warm_started);
   EXPECT_EQ(warm.summary.num_starts, 1);
   EXPECT_LT(warm.summary.num_evaluations, cold.summary.num_evaluations / 2);
-  // Started at the optimum, the warm fit ends at least as high (up to the stopping tolerance).
-  EXPECT_GE(warm.summary.log_posterior, cold.summary.log_posterior - 1e-3);
+  // Started at the optimum, the warm fit ends as high up to the stopping tolerance (gradient
+  // 1e-3 per point: a log posterior change of order n * 1e-6).
+  EXPECT_GE(warm.summary.log_posterior, cold.summary.log_posterior - 1e-2);
 }
 
 TEST(Fit, IgnoresAWarmStartOfTheWrongDimensionWithAWarning) {

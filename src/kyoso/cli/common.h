@@ -87,5 +87,7 @@ void AddImportCommand(CLI::App& app, int& exit_code);
 void AddExportCommand(CLI::App& app, int& exit_code);
 void AddCompareCommand(CLI::App& app, int& exit_code);
 void AddDemoCommand(CLI::App& app, int& exit_code);
+void AddMagnetCommand(CLI::App& app, int& exit_code);
+void AddSinterCommand(CLI::App& app, int& exit_code);
 
 }  // namespace kyoso::cli

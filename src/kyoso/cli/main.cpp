@@ -25,6 +25,8 @@ int main(int argc, char** argv) {
   kyoso::cli::AddExportCommand(app, exit_code);
   kyoso::cli::AddCompareCommand(app, exit_code);
   kyoso::cli::AddDemoCommand(app, exit_code);
+  kyoso::cli::AddMagnetCommand(app, exit_code);
+  kyoso::cli::AddSinterCommand(app, exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -91,6 +91,37 @@ class Objective {
   Eigen::VectorXd best_theta_;
 };
 
+// Backtracking line search with the Armijo condition and safeguarded quadratic interpolation
+// (Nocedal & Wright 2006, §3.5), in the form LBFGS++'s bounded solver expects. It replaces
+// LBFGS++'s More-Thuente search, which on the GP likelihood could collapse its bracket and
+// re-evaluate one point until its iteration limit. L-BFGS-B skips the curvature update when
+// s^T y <= eps y^T y, so steps that satisfy Armijo only are safe.
+template <typename Scalar>
+class ArmijoBacktracking {
+ public:
+  using Vector = Eigen::Matrix<Scalar, Eigen::Dynamic, 1>;
+  template <typename Function>
+  static void LineSearch(Function& f, Scalar& fx, Vector& x, Vector& grad, Scalar& step,
+                         const Scalar& step_max, const Vector& drt, const Vector& xp,
+                         const LBFGSpp::LBFGSBParam<Scalar>& param) {
+    const Scalar fx_init = fx;
+    const Scalar dg_init = grad.dot(drt);
+    if (!(dg_init < 0)) throw std::logic_error("the search direction is not a descent direction");
+    step = std::min(step, step_max);
+    for (int iteration = 0; iteration < param.max_linesearch; ++iteration) {
+      x.noalias() = xp + step * drt;
+      fx = f(x, grad);
+      if (fx <= fx_init + param.ftol * step * dg_init) return;
+      // Minimizer of the quadratic through f(0), f'(0) and f(step), kept in [0.1, 0.5] step.
+      const Scalar curvature = fx - fx_init - dg_init * step;
+      Scalar next = curvature > 0 ? -dg_init * step * step / (2 * curvature) : step / 2;
+      if (!std::isfinite(next)) next = step / 2;
+      step = std::clamp(next, step / 10, step / 2);
+    }
+    throw std::runtime_error("the line search reached its iteration limit");
+  }
+};
+
 struct StartOutcome {
   bool ok = false;
   bool hit_iteration_limit = false;
@@ -107,23 +138,41 @@ StartOutcome RunStart(Objective& objective, const Eigen::VectorXd& start,
   param.m = 6;
   param.epsilon = gradient_tolerance;
   param.epsilon_rel = gradient_tolerance;
+  // Also stop when the per-point objective changed by less than 1e-6 (relative) over the last
+  // 3 iterations: hyperparameters finer than that do not change predictions visibly.
   param.past = 3;
-  param.delta = 1e-9;
-  param.max_iterations = max_iterations;
-  param.max_linesearch = 30;
-  LBFGSpp::LBFGSBSolver<double> solver(param);
+  param.delta = 1e-6;
+  param.max_linesearch = 20;
   StartOutcome outcome;
   Eigen::VectorXd theta = start.cwiseMax(low).cwiseMin(high);
   objective.ResetBest();
-  double value = 0;
-  try {
-    outcome.num_iterations = solver.minimize(objective, theta, value, low, high);
-    outcome.hit_iteration_limit = outcome.num_iterations >= max_iterations;
-  } catch (const std::exception& e) {
-    // LBFGS++ throws when the line search cannot make progress, typically at a flat optimum; the
-    // best point evaluated so far is kept (docs/methods/gp.md §6).
-    // Its iteration count is lost; the evaluations are still counted by the objective.
-    outcome.error = e.what();
+  // LBFGS++ throws when its line search cannot satisfy the Wolfe conditions (e.g. a first step
+  // far too long, or a flat optimum). The solver is then restarted from the best point evaluated
+  // so far with a fresh curvature memory, at most kMaxRestarts times and only while that
+  // improves the objective (docs/methods/gp.md §6).
+  constexpr int kMaxRestarts = 3;
+  double previous_best = std::numeric_limits<double>::infinity();
+  for (int attempt = 0; attempt <= kMaxRestarts; ++attempt) {
+    param.max_iterations = std::max(1, max_iterations - outcome.num_iterations);
+    LBFGSpp::LBFGSBSolver<double, ArmijoBacktracking> solver(param);
+    double value = 0;
+    try {
+      const int iterations = solver.minimize(objective, theta, value, low, high);
+      outcome.num_iterations += iterations;
+      outcome.hit_iteration_limit = iterations >= param.max_iterations;
+      outcome.error.clear();
+      break;
+    } catch (const std::exception& e) {
+      outcome.error = e.what();
+      // The iterations of the interrupted run are unknown; count one so restarts stay bounded.
+      outcome.num_iterations += 1;
+      if (objective.best_theta().size() == 0 ||
+          !(objective.best_value() < previous_best - 1e-12 * std::fabs(previous_best))) {
+        break;
+      }
+      previous_best = objective.best_value();
+      theta = objective.best_theta();
+    }
   }
   if (objective.best_theta().size() > 0 && objective.best_value() < kInfeasibleObjective) {
     outcome.ok = true;

@@ -28,10 +28,14 @@ struct FitOptions {
   int num_warm_restarts = 1;  // warm fit: starts incl. the warm start (rest: prior draws), >= 1
   std::uint64_t seed = 0;     // seeds the random starts
   std::optional<Hyperparameters> warm_start =
-      std::nullopt;                  // previous fit; ignored (warning) if its dim differs
-  int max_iterations = 100;          // L-BFGS iterations per start (cold), >= 1
-  int max_warm_iterations = 30;      // L-BFGS iterations of the warm start, >= 1
-  double gradient_tolerance = 1e-5;  // stop when ||grad||_inf <= tol * max(1, ||theta||)
+      std::nullopt;              // previous fit; ignored (warning) if its dim differs
+  int max_iterations = 100;      // L-BFGS iterations per start (cold), >= 1
+  int max_warm_iterations = 10;  // L-BFGS iterations of the warm start, >= 1
+  // A start stops when the projected gradient of the per-point negative log posterior has
+  // infinity norm <= gradient_tolerance * max(1, ||theta||), or when that objective changed by
+  // less than 1e-6 (relative) over 3 iterations. Log hyperparameters are uncertain by
+  // O(1/sqrt(n)) anyway, so 1e-3 (an error of ~0.1% in a length scale) is ample. > 0.
+  double gradient_tolerance = 1e-3;
   // Starts are screened on a random subset of at most this many points when n exceeds it, and
   // only the best start is polished on all points (docs/methods/gp.md §6); 0 disables screening.
   int max_screening_points = 300;

@@ -100,12 +100,10 @@ LikelihoodValue LogMarginalLikelihood(const Eigen::MatrixXd& x, const Eigen::Vec
   if (!with_gradient || !result.ok) return result;
 
   // W = alpha alpha^T - K^-1; dLML/dtheta = tr(W dK/dtheta) / 2 (R&W Eq. 5.9).
-  Eigen::MatrixXd w = Eigen::MatrixXd::Identity(n, n);
-  lower.solveInPlace(w);  // L^-1 (lower triangular)
-  Eigen::MatrixXd kinv(n, n);
-  kinv.setZero();
-  kinv.selfadjointView<Eigen::Lower>().rankUpdate(w.transpose());  // lower of L^-T L^-1
-  w.resize(0, 0);
+  // Lower triangle of K^-1 = L^-T L^-1, in place of L (2n^3/3 flops, detail/cholesky.h).
+  Eigen::MatrixXd& kinv = chol.lower;
+  detail::InvertLowerInPlace(kinv);
+  detail::LowerTransposeTimesLowerInPlace(kinv);
   // Fill W's lower triangle, then the scaled weights M = sf2/2 * W o Q (symmetric, used in full).
   double trace_w = 0;
   double trace_wc = 0;

@@ -221,10 +221,11 @@ Posterior Posterior::Condition(const Eigen::MatrixXd& x_new, const Eigen::Vector
 
 void Posterior::LeaveOneOut(Eigen::VectorXd* mean, Eigen::VectorXd* variance) const {
   const State& s = state();
-  const Eigen::Index n = s.z.cols();
-  Eigen::MatrixXd linv = Eigen::MatrixXd::Identity(n, n);
-  s.lower.triangularView<Eigen::Lower>().solveInPlace(linv);
-  const Eigen::VectorXd kinv_diagonal = linv.colwise().squaredNorm().transpose();  // [K^-1]_ii
+  Eigen::MatrixXd linv = s.lower;
+  detail::InvertLowerInPlace(linv);
+  // [K^-1]_ii = sum_j (L^-1)_ji^2 over the lower triangle.
+  const Eigen::VectorXd kinv_diagonal =
+      Eigen::MatrixXd(linv.triangularView<Eigen::Lower>()).colwise().squaredNorm().transpose();
   const double scale = s.scaling.stddev;
   if (mean != nullptr) {
     *mean = s.data.y.array() - (s.alpha.array() / kinv_diagonal.array()) * scale;  // R&W Eq. 5.12

@@ -7,6 +7,7 @@
 #include <chrono>
 #include <cmath>
 #include <limits>
+#include <map>
 #include <memory>
 #include <set>
 
@@ -223,6 +224,54 @@ struct Batch {
   double score = kMinusInfinity;  // total acquisition (docs/methods/optimize.md §4)
 };
 
+// A base acquisition with its batched values memoized by point (exact encoded coordinates).
+struct Cache {
+  std::unique_ptr<acquisition::Acquisition> base;
+  std::map<std::vector<double>, double> values;
+};
+
+class CachedAcquisition final : public acquisition::Acquisition {
+ public:
+  explicit CachedAcquisition(std::shared_ptr<Cache> cache) : cache_(std::move(cache)) {}
+  int dim() const override { return cache_->base->dim(); }
+  acquisition::Scale scale() const override { return cache_->base->scale(); }
+  double Evaluate(const Eigen::VectorXd& x, Eigen::VectorXd* gradient) const override {
+    return cache_->base->Evaluate(x, gradient);
+  }
+  Eigen::VectorXd EvaluateMany(const Eigen::MatrixXd& x) const override {
+    Eigen::VectorXd values(x.rows());
+    std::vector<Eigen::Index> missing;
+    std::vector<std::vector<double>> keys(static_cast<std::size_t>(x.rows()));
+    for (Eigen::Index i = 0; i < x.rows(); ++i) {
+      auto& key = keys[static_cast<std::size_t>(i)];
+      key.reserve(static_cast<std::size_t>(x.cols()));
+      for (Eigen::Index k = 0; k < x.cols(); ++k) key.push_back(x(i, k));
+      auto it = cache_->values.find(key);
+      if (it == cache_->values.end()) {
+        missing.push_back(i);
+      } else {
+        values[i] = it->second;
+      }
+    }
+    if (!missing.empty()) {
+      Eigen::MatrixXd rows(static_cast<Eigen::Index>(missing.size()), x.cols());
+      for (std::size_t m = 0; m < missing.size(); ++m) {
+        rows.row(static_cast<Eigen::Index>(m)) = x.row(missing[m]);
+      }
+      const Eigen::VectorXd computed = cache_->base->EvaluateMany(rows);
+      for (std::size_t m = 0; m < missing.size(); ++m) {
+        values[missing[m]] = computed[static_cast<Eigen::Index>(m)];
+        cache_->values.emplace(keys[static_cast<std::size_t>(missing[m])],
+                               computed[static_cast<Eigen::Index>(m)]);
+      }
+    }
+    return values;
+  }
+
+ private:
+  std::shared_ptr<Cache> cache_;
+};
+
 double Contribution(const Slot& slot) { return slot.log_scale ? std::exp(slot.value) : slot.value; }
 
 // Builds batches slot by slot under a policy; also scores given batches the same way.
@@ -257,7 +306,13 @@ class BatchBuilder {
     }
     Eigen::MatrixXd points(pending_.rows() + chosen.rows(), space_.encoded_dim());
     points << pending_, chosen;
-    auto base = acquisition::Make(kind, posterior_, acquisition_options_);
+    // Local penalization keeps the posterior, so the base acquisition of a candidate is the same
+    // in every slot and every shared-value round: it is computed once and cached.
+    if (!cached_base_) {
+      cached_base_ = std::make_shared<Cache>();
+      cached_base_->base = acquisition::Make(kind, posterior_, acquisition_options_);
+    }
+    auto base = std::make_unique<CachedAcquisition>(cached_base_);
     if (points.rows() == 0) return base;
     acquisition::PenalizationOptions penalization;
     penalization.lipschitz = lipschitz_;
@@ -278,7 +333,9 @@ class BatchBuilder {
       MaximizeOptions maximize;
       maximize.num_candidates = options_.num_candidates;
       maximize.num_restarts = options_.num_acq_restarts;
-      maximize.seed = Rng(seed).Split(kSlotStream + static_cast<std::uint64_t>(slot)).NextU64();
+      // One candidate design for the whole batch (the cached base values are reused); the
+      // excluded set and the penalties differ from slot to slot.
+      maximize.seed = Rng(seed).Split(kSlotStream).NextU64();
       auto best = MaximizeAcquisition(space_, *acquisition, fixed, exclude, maximize, &stats);
       if (!best) break;
       exclude.insert(best->params);
@@ -295,19 +352,39 @@ class BatchBuilder {
     return batch;
   }
 
-  // The total acquisition of `points` (raw, in slot order) built the same way as Build; -inf when
-  // a point is infeasible.
-  double ScoreOf(const std::vector<std::vector<double>>& points) const {
-    Batch batch;
+  // Proxy batch score for shared values `fixed` (docs/methods/optimize.md §5): the batch is
+  // filled greedily, slot by slot, with the best point of `pool` (fixed values imposed, feasible,
+  // not excluded) under the slot's acquisition, and its score returned (-inf if none fits).
+  double GreedyScore(const FixedValues& fixed, const std::vector<std::vector<double>>& pool) const {
+    std::vector<std::vector<double>> points;
+    std::set<std::vector<double>> unique;
+    for (const auto& raw : pool) {
+      std::vector<double> x = ApplyFixed(space_, raw, fixed);
+      if (!space_.IsFeasible(x) || exclude_.count(x) > 0 || !unique.insert(x).second) continue;
+      points.push_back(std::move(x));
+    }
+    if (points.empty()) return kMinusInfinity;
+    Eigen::MatrixXd u(static_cast<Eigen::Index>(points.size()), space_.encoded_dim());
+    for (std::size_t i = 0; i < points.size(); ++i) {
+      u.row(static_cast<Eigen::Index>(i)) = space_.Encode(points[i]).transpose();
+    }
     gp::Posterior believer = believer_;
     Eigen::MatrixXd chosen(0, space_.encoded_dim());
-    for (const auto& raw : points) {
-      if (!space_.IsFeasible(raw)) return kMinusInfinity;
+    std::vector<bool> taken(points.size(), false);
+    Batch batch;
+    for (int slot = 0; slot < options_.batch_size; ++slot) {
       auto acquisition = SlotAcquisition(chosen, &believer);
-      Eigen::VectorXd u = space_.Encode(raw);
-      batch.slots.push_back({raw, u, acquisition->Evaluate(u, nullptr),
-                             acquisition->scale() == acquisition::Scale::kLog});
-      Append(chosen, u, &believer);
+      const Eigen::VectorXd values = acquisition->EvaluateMany(u);
+      Eigen::Index best = -1;
+      for (Eigen::Index i = 0; i < values.size(); ++i) {
+        if (taken[static_cast<std::size_t>(i)] || !std::isfinite(values[i])) continue;
+        if (best < 0 || values[i] > values[best]) best = i;
+      }
+      if (best < 0) break;
+      taken[static_cast<std::size_t>(best)] = true;
+      batch.slots.push_back({points[static_cast<std::size_t>(best)], u.row(best).transpose(),
+                             values[best], acquisition->scale() == acquisition::Scale::kLog});
+      Append(chosen, u.row(best).transpose(), &believer);
     }
     return Score(batch);
   }
@@ -342,6 +419,7 @@ class BatchBuilder {
   acquisition::Options acquisition_options_;
   Eigen::MatrixXd pending_;
   gp::Posterior believer_;
+  mutable std::shared_ptr<Cache> cached_base_;
 };
 
 // One-furnace batches: block coordinate ascent on the batch score, alternating the shared values
@@ -364,27 +442,38 @@ Batch SharedBatch(const space::Space& space, const BatchBuilder& builder,
   Batch best = builder.Build(fixed, options.seed, stats, progress, cancelled);
   trace.push_back({{"round", 0}, {"score", best.score}});
   constexpr int kRounds = 3;
-  constexpr int kSharedCandidates = 128;
-  for (int round = 1; round <= kRounds && !*cancelled && !best.slots.empty(); ++round) {
-    // Shared step: candidate shared values from a scrambled Sobol design, scored with every
-    // slot's free values kept.
+  constexpr int kSharedCandidates = 64;
+  constexpr int kPoolSize = 128;
+  // More slots first (a shared value may leave room for fewer feasible points), then score.
+  auto better = [](const Batch& a, const Batch& b) {
+    return a.slots.size() > b.slots.size() ||
+           (a.slots.size() == b.slots.size() && a.score > b.score);
+  };
+  for (int round = 1; round <= kRounds && !*cancelled; ++round) {
+    // Shared step: candidate shared values and a pool of free parts from a scrambled Sobol
+    // design; each candidate (and the current values) is scored by the greedy proxy.
     space::SobolSequence sobol(
         space.encoded_dim(),
         SeedOf(options.seed, kSharedStream + static_cast<std::uint64_t>(round)));
     Eigen::VectorXd u(space.encoded_dim());
+    std::vector<std::vector<double>> samples;
+    for (int c = 0; c < std::max(kSharedCandidates, kPoolSize); ++c) {
+      sobol.Next(u.data());
+      samples.push_back(space.Decode(u));
+    }
+    // The pool holds design points only (not the current batch, whose free parts were optimized
+    // for the current shared values), so every shared candidate is judged on equal terms.
+    const std::vector<std::vector<double>> pool(samples.begin(), samples.begin() + kPoolSize);
     FixedValues best_fixed = fixed;
-    double best_score = best.score;
+    double best_score = builder.GreedyScore(fixed, pool);
     std::set<std::vector<double>> tried;
     for (int c = 0; c < kSharedCandidates; ++c) {
-      sobol.Next(u.data());
-      const std::vector<double> sample = space.Decode(u);
       std::vector<double> key;
-      for (int i : shared) key.push_back(sample[static_cast<std::size_t>(i)]);
+      for (int i : shared)
+        key.push_back(samples[static_cast<std::size_t>(c)][static_cast<std::size_t>(i)]);
       if (!tried.insert(key).second) continue;
-      FixedValues candidate = shared_of(sample);
-      std::vector<std::vector<double>> points;
-      for (const Slot& slot : best.slots) points.push_back(ApplyFixed(space, slot.raw, candidate));
-      const double score = builder.ScoreOf(points);
+      FixedValues candidate = shared_of(samples[static_cast<std::size_t>(c)]);
+      const double score = builder.GreedyScore(candidate, pool);
       if (score > best_score) {
         best_score = score;
         best_fixed = candidate;
@@ -393,8 +482,8 @@ Batch SharedBatch(const space::Space& space, const BatchBuilder& builder,
     if (best_fixed == fixed) break;
     // Free step: rebuild the batch around the new shared values.
     Batch next = builder.Build(best_fixed, options.seed, stats, progress, cancelled);
-    trace.push_back({{"round", round}, {"shared_step_score", best_score}, {"score", next.score}});
-    if (next.slots.size() < best.slots.size() || !(next.score > best.score)) break;
+    trace.push_back({{"round", round}, {"proxy_score", best_score}, {"score", next.score}});
+    if (!better(next, best)) break;
     best = std::move(next);
     fixed = best_fixed;
   }

@@ -33,4 +33,47 @@ CholeskyResult RobustCholesky(Eigen::MatrixXd k) {
   return result;
 }
 
+namespace {
+// Below this size the blocks are handled by Eigen's unblocked triangular routines.
+constexpr Eigen::Index kBaseBlock = 64;
+}  // namespace
+
+void InvertLowerInPlace(Eigen::Ref<Eigen::MatrixXd> l) {
+  const Eigen::Index n = l.rows();
+  if (n <= kBaseBlock) {
+    Eigen::MatrixXd inverse = Eigen::MatrixXd::Identity(n, n);
+    l.triangularView<Eigen::Lower>().solveInPlace(inverse);
+    l.triangularView<Eigen::Lower>() = inverse;
+    return;
+  }
+  // [A 0; B C]^-1 = [A^-1 0; -C^-1 B A^-1  C^-1]
+  const Eigen::Index h = n / 2;
+  InvertLowerInPlace(l.topLeftCorner(h, h));
+  InvertLowerInPlace(l.bottomRightCorner(n - h, n - h));
+  Eigen::MatrixXd t =
+      l.bottomLeftCorner(n - h, h) * l.topLeftCorner(h, h).triangularView<Eigen::Lower>();
+  l.bottomLeftCorner(n - h, h).noalias() =
+      -(l.bottomRightCorner(n - h, n - h).triangularView<Eigen::Lower>() * t);
+}
+
+void LowerTransposeTimesLowerInPlace(Eigen::Ref<Eigen::MatrixXd> l) {
+  const Eigen::Index n = l.rows();
+  if (n <= kBaseBlock) {
+    const Eigen::MatrixXd lower = l.triangularView<Eigen::Lower>();
+    const Eigen::MatrixXd product = lower.transpose() * lower;
+    l.triangularView<Eigen::Lower>() = product;
+    return;
+  }
+  // [P 0; Q R]^T [P 0; Q R] = [P^T P + Q^T Q, Q^T R; R^T Q, R^T R]; lower blocks in place.
+  const Eigen::Index h = n / 2;
+  LowerTransposeTimesLowerInPlace(l.topLeftCorner(h, h));
+  l.topLeftCorner(h, h).selfadjointView<Eigen::Lower>().rankUpdate(
+      l.bottomLeftCorner(n - h, h).transpose());
+  Eigen::MatrixXd rq =
+      l.bottomRightCorner(n - h, n - h).triangularView<Eigen::Lower>().transpose() *
+      l.bottomLeftCorner(n - h, h);
+  l.bottomLeftCorner(n - h, h) = rq;
+  LowerTransposeTimesLowerInPlace(l.bottomRightCorner(n - h, n - h));
+}
+
 }  // namespace kyoso::gp::detail

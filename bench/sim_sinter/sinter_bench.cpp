@@ -1,0 +1,111 @@
+// Speed of the sintering kernels (sim/sinter). Counters: items = scalar-field updates (grid
+// points × (1 + order parameters)) per second of one step; bytes = the minimum memory traffic of
+// the two fused FD passes, 8 bytes × (3 S + 9) per point (S order parameters: pass 1 reads ρ and
+// S η and writes s2, μ, M; pass 2 reads ρ, μ, M, s2, S η and writes ρ and S η). The FD kernel is
+// memory-bound when bytes/s approaches the stream bandwidth measured by BM_StreamTriad (figures:
+// docs/methods/sinter.md, "Speed").
+//   ./build/sinter/bench/sim_sinter/sinter_bench --benchmark_filter=Fd
+#include <benchmark/benchmark.h>
+
+#include <cmath>
+
+#include "kyoso/sim/sinter/fd_kernel.h"
+#include "kyoso/sim/sinter/spectral_kernel.h"
+#include "kyoso/sim/sinter/structures.h"
+
+namespace {
+
+using namespace kyoso::sim::sinter;
+
+StepModel Model() {
+  return {.coefficients = {.a = 16.0, .b = 1.0, .kappa_rho = 10.0, .kappa_eta = 5.0},
+          .mobility = {.volume = 0.01, .vapor = 0.001, .surface = 4.0, .grain_boundary = 0.4},
+          .l = 1.0};
+}
+
+// A chain of particles along x, one grain per particle, spread over `slots` order parameters.
+State Chain(int dims, int n, int slots) {
+  Grid g{.dims = dims, .n = {n, n, dims == 3 ? n : 1}, .dx = 1.0};
+  State state = MakeState(g, slots);
+  std::vector<Particle> particles;
+  std::vector<int> slot_of;
+  const double r = n / 8.0;
+  for (int p = 0; p < 3; ++p) {
+    particles.push_back({{n / 2.0 + (p - 1) * 1.9 * r, n / 2.0, dims == 3 ? n / 2.0 : 0.0}, r});
+    slot_of.push_back(p % slots);
+  }
+  FillState(particles, slot_of, 2.0, false, state);
+  return state;
+}
+
+void SetCounters(benchmark::State& bs, const State& s) {
+  const double points = static_cast<double>(s.grid.size());
+  bs.SetItemsProcessed(static_cast<int64_t>(bs.iterations() * points * (1 + s.num_slots)));
+  bs.SetBytesProcessed(static_cast<int64_t>(bs.iterations() * points * 8 * (3 * s.num_slots + 9)));
+}
+
+void BM_FdStep2D(benchmark::State& bs) {
+  State s = Chain(2, static_cast<int>(bs.range(0)), static_cast<int>(bs.range(1)));
+  FdKernel kernel(s.grid, s.num_slots, 1);
+  const StepModel model = Model();
+  const double dt = 0.5 * FdStableStep(s.grid, model);
+  for (auto _ : bs) {
+    kernel.Step(s, model, dt, nullptr);
+    benchmark::DoNotOptimize(s.rho.data());
+  }
+  SetCounters(bs, s);
+  bs.SetComplexityN(static_cast<int64_t>(s.grid.size()));
+}
+BENCHMARK(BM_FdStep2D)
+    ->ArgsProduct({{64, 128, 256, 512, 1024}, {2, 8}})
+    ->Unit(benchmark::kMillisecond);
+
+void BM_FdStep3D(benchmark::State& bs) {
+  State s = Chain(3, static_cast<int>(bs.range(0)), static_cast<int>(bs.range(1)));
+  FdKernel kernel(s.grid, s.num_slots, 1);
+  const StepModel model = Model();
+  const double dt = 0.5 * FdStableStep(s.grid, model);
+  for (auto _ : bs) {
+    kernel.Step(s, model, dt, nullptr);
+    benchmark::DoNotOptimize(s.rho.data());
+  }
+  SetCounters(bs, s);
+}
+BENCHMARK(BM_FdStep3D)->ArgsProduct({{32, 64, 128}, {2, 8}})->Unit(benchmark::kMillisecond);
+
+void BM_SpectralStep2D(benchmark::State& bs) {
+  State s = Chain(2, static_cast<int>(bs.range(0)), static_cast<int>(bs.range(1)));
+  SpectralKernel kernel(s.grid, s.num_slots, 1);
+  const StepModel model = Model();
+  const double dt = 5.0 * FdStableStep(s.grid, model);
+  for (auto _ : bs) benchmark::DoNotOptimize(kernel.Step(s, model, dt, nullptr));
+  SetCounters(bs, s);
+}
+BENCHMARK(BM_SpectralStep2D)->ArgsProduct({{128, 256, 512}, {2, 8}})->Unit(benchmark::kMillisecond);
+
+void BM_SpectralStep3D(benchmark::State& bs) {
+  State s = Chain(3, static_cast<int>(bs.range(0)), 2);
+  SpectralKernel kernel(s.grid, s.num_slots, 1);
+  const StepModel model = Model();
+  const double dt = 5.0 * FdStableStep(s.grid, model);
+  for (auto _ : bs) benchmark::DoNotOptimize(kernel.Step(s, model, dt, nullptr));
+  SetCounters(bs, s);
+}
+BENCHMARK(BM_SpectralStep3D)->Arg(64)->Unit(benchmark::kMillisecond);
+
+// Peak streaming bandwidth of this core (a = b + s·c over 3 arrays of 8 MiB·k), the bound the
+// FD kernel's bytes/s is compared with.
+void BM_StreamTriad(benchmark::State& bs) {
+  const std::size_t n = static_cast<std::size_t>(bs.range(0));
+  std::vector<double> a(n, 1.0), b(n, 2.0), c(n, 3.0);
+  for (auto _ : bs) {
+    for (std::size_t i = 0; i < n; ++i) a[i] = b[i] + 0.5 * c[i];
+    benchmark::DoNotOptimize(a.data());
+  }
+  bs.SetBytesProcessed(static_cast<int64_t>(bs.iterations() * n * 24));
+}
+BENCHMARK(BM_StreamTriad)->Arg(1 << 22)->Unit(benchmark::kMillisecond);
+
+}  // namespace
+
+BENCHMARK_MAIN();

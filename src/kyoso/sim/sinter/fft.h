@@ -1,0 +1,49 @@
+// A thin owner of FFTW real-to-complex plans on a Grid (2-D or 3-D), with the wavenumbers of each
+// complex coefficient. Used by the spectral kernels and the PFHub benchmarks. Plans use
+// FFTW_ESTIMATE so that the same input gives bitwise the same output run after run (FFTW_MEASURE
+// may choose different algorithms, hence different round-off, between runs).
+#pragma once
+
+#include <complex>
+#include <cstddef>
+#include <memory>
+#include <vector>
+
+#include "kyoso/sim/sinter/grid.h"
+
+namespace kyoso::sim::sinter::detail {
+
+using Complex = std::complex<double>;
+
+class RealFft {
+ public:
+  // num_threads ≥ 1 FFTW threads.
+  RealFft(const Grid& grid, int num_threads);
+  ~RealFft();
+  RealFft(const RealFft&) = delete;
+  RealFft& operator=(const RealFft&) = delete;
+
+  std::size_t real_size() const { return real_size_; }
+  std::size_t complex_size() const { return complex_size_; }
+  // out: complex_size() coefficients (unnormalized forward transform).
+  void Forward(const double* in, Complex* out);
+  // out: real_size() values; divides by real_size() so Inverse(Forward(x)) = x. `in` is
+  // destroyed (FFTW's c2r overwrites its input).
+  void Inverse(Complex* in, double* out);
+
+  // Wavenumbers (rad per unit length) of every complex coefficient, per axis; k2 = |k|².
+  // The first-derivative wavenumbers `kd` are zero at the Nyquist index of an even axis (the
+  // derivative of that mode is not representable as a real field).
+  const std::vector<double>& k2() const { return k2_; }
+  const std::vector<double>& kd(int axis) const { return kd_[axis]; }
+
+ private:
+  struct Plans;
+  std::unique_ptr<Plans> plans_;
+  std::size_t real_size_ = 0;
+  std::size_t complex_size_ = 0;
+  std::vector<double> k2_;
+  std::vector<double> kd_[3];
+};
+
+}  // namespace kyoso::sim::sinter::detail

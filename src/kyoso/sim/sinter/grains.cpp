@@ -1,0 +1,201 @@
+// Flood-fill grain labels, id tracking and remapping; see grains.h.
+#include "kyoso/sim/sinter/grains.h"
+
+#include <algorithm>
+#include <cmath>
+#include <numbers>
+
+namespace kyoso::sim::sinter {
+
+int LabelRegions(const Grid& grid, const double* u, double threshold, std::vector<int>& labels) {
+  const std::size_t n = grid.size();
+  labels.assign(n, -1);
+  std::vector<std::size_t> stack;
+  int count = 0;
+  const int nx = grid.n[0];
+  const int ny = grid.n[1];
+  const int nz = grid.n[2];
+  for (std::size_t seed = 0; seed < n; ++seed) {
+    if (labels[seed] >= 0 || !(u[seed] > threshold)) continue;
+    labels[seed] = count;
+    stack.push_back(seed);
+    while (!stack.empty()) {
+      const std::size_t c = stack.back();
+      stack.pop_back();
+      const int i = static_cast<int>(c % nx);
+      const int j = static_cast<int>((c / nx) % ny);
+      const int k = static_cast<int>(c / (static_cast<std::size_t>(nx) * ny));
+      std::size_t nb[6];
+      int m = 0;
+      nb[m++] = grid.Index((i + 1) % nx, j, k);
+      nb[m++] = grid.Index((i + nx - 1) % nx, j, k);
+      nb[m++] = grid.Index(i, (j + 1) % ny, k);
+      nb[m++] = grid.Index(i, (j + ny - 1) % ny, k);
+      if (grid.dims == 3) {
+        nb[m++] = grid.Index(i, j, (k + 1) % nz);
+        nb[m++] = grid.Index(i, j, (k + nz - 1) % nz);
+      }
+      for (int q = 0; q < m; ++q) {
+        if (labels[nb[q]] < 0 && u[nb[q]] > threshold) {
+          labels[nb[q]] = count;
+          stack.push_back(nb[q]);
+        }
+      }
+    }
+    ++count;
+  }
+  return count;
+}
+
+std::vector<GrainInfo> MeasureRegions(const Grid& grid, const double* u,
+                                      const std::vector<int>& labels, int count) {
+  std::vector<GrainInfo> out(static_cast<std::size_t>(count));
+  std::vector<std::array<double, 6>> trig(static_cast<std::size_t>(count), {0, 0, 0, 0, 0, 0});
+  const double two_pi = 2.0 * std::numbers::pi;
+  for (int k = 0; k < grid.n[2]; ++k) {
+    for (int j = 0; j < grid.n[1]; ++j) {
+      for (int i = 0; i < grid.n[0]; ++i) {
+        const std::size_t c = grid.Index(i, j, k);
+        const int l = labels[c];
+        if (l < 0) continue;
+        const double w = u[c];
+        out[l].volume += w;
+        const int idx[3] = {i, j, k};
+        for (int d = 0; d < grid.dims; ++d) {
+          const double theta = two_pi * idx[d] / grid.n[d];
+          trig[l][2 * d] += w * std::cos(theta);
+          trig[l][2 * d + 1] += w * std::sin(theta);
+        }
+      }
+    }
+  }
+  for (int l = 0; l < count; ++l) {
+    out[l].volume *= grid.CellVolume();
+    for (int d = 0; d < grid.dims; ++d) {
+      double theta = std::atan2(trig[l][2 * d + 1], trig[l][2 * d]);
+      if (theta < 0.0) theta += two_pi;
+      out[l].centroid[d] = theta / two_pi * grid.Length(d);
+    }
+  }
+  return out;
+}
+
+double PeriodicDistance(const Grid& grid, const std::array<double, 3>& a,
+                        const std::array<double, 3>& b) {
+  double s = 0.0;
+  for (int d = 0; d < grid.dims; ++d) {
+    double delta = std::fabs(a[d] - b[d]);
+    delta = std::min(delta, grid.Length(d) - delta);
+    s += delta * delta;
+  }
+  return std::sqrt(s);
+}
+
+namespace {
+double EquivalentRadius(const Grid& grid, double volume) {
+  return grid.dims == 3 ? std::cbrt(3.0 * volume / (4.0 * std::numbers::pi))
+                        : std::sqrt(volume / std::numbers::pi);
+}
+}  // namespace
+
+void GrainTracker::Label(const State& state) {
+  const Grid& g = state.grid;
+  labels_.resize(state.num_slots);
+  region_grain_.assign(state.num_slots, {});
+  std::vector<GrainInfo> previous = std::move(grains_);
+  grains_.clear();
+  std::vector<bool> taken(previous.size(), false);
+  for (int s = 0; s < state.num_slots; ++s) {
+    const int count = LabelRegions(g, state.Eta(s), options_.threshold, labels_[s]);
+    std::vector<GrainInfo> regions = MeasureRegions(g, state.Eta(s), labels_[s], count);
+    region_grain_[s].assign(static_cast<std::size_t>(count), -1);
+    for (int l = 0; l < count; ++l) {
+      GrainInfo info = regions[l];
+      if (info.volume < options_.min_volume) continue;
+      info.slot = s;
+      // Follow the id of the nearest previous grain of this slot (a grain moves far less than
+      // its own radius between tracking passes).
+      int best = -1;
+      double best_distance = INFINITY;
+      for (std::size_t p = 0; p < previous.size(); ++p) {
+        if (taken[p] || previous[p].slot != s) continue;
+        const double d = PeriodicDistance(g, previous[p].centroid, info.centroid);
+        if (d < best_distance && d < EquivalentRadius(g, previous[p].volume)) {
+          best_distance = d;
+          best = static_cast<int>(p);
+        }
+      }
+      if (best >= 0) {
+        taken[best] = true;
+        info.id = previous[best].id;
+      } else {
+        info.id = next_id_++;
+      }
+      region_grain_[s][l] = static_cast<int>(grains_.size());
+      grains_.push_back(info);
+    }
+  }
+}
+
+int GrainTracker::GrainOf(int slot, int label) const {
+  if (label < 0 || slot >= static_cast<int>(region_grain_.size())) return -1;
+  return region_grain_[slot][label];
+}
+
+int GrainTracker::Update(State& state) {
+  if (!initialized_) {
+    next_id_ = 0;
+    initialized_ = true;
+  }
+  Label(state);
+  const Grid& g = state.grid;
+  const std::size_t n = g.size();
+  int moved = 0;
+  auto gap = [&](const GrainInfo& a, const GrainInfo& b) {
+    return PeriodicDistance(g, a.centroid, b.centroid) - EquivalentRadius(g, a.volume) -
+           EquivalentRadius(g, b.volume);
+  };
+  for (std::size_t a = 0; a < grains_.size(); ++a) {
+    for (std::size_t b = a + 1; b < grains_.size(); ++b) {
+      if (grains_[a].slot != grains_[b].slot ||
+          gap(grains_[a], grains_[b]) >= options_.remap_buffer) {
+        continue;
+      }
+      // Move the smaller grain to the first slot where it keeps the buffer to every grain.
+      const std::size_t mover = grains_[a].volume < grains_[b].volume ? a : b;
+      const int from = grains_[mover].slot;
+      int to = -1;
+      for (int s = 0; s < state.num_slots && to < 0; ++s) {
+        if (s == from) continue;
+        bool free = true;
+        for (std::size_t q = 0; q < grains_.size() && free; ++q) {
+          free = q == mover || grains_[q].slot != s ||
+                 gap(grains_[mover], grains_[q]) >= options_.remap_buffer;
+        }
+        if (free) to = s;
+      }
+      if (to < 0) continue;  // no room: the grains keep their slot (reported by the caller)
+      int label = -1;
+      for (std::size_t l = 0; l < region_grain_[from].size(); ++l) {
+        if (region_grain_[from][l] == static_cast<int>(mover)) label = static_cast<int>(l);
+      }
+      double* src = state.Eta(from);
+      double* dst = state.Eta(to);
+      for (std::size_t c = 0; c < n; ++c) {
+        if (labels_[from][c] == label) {
+          dst[c] += src[c];
+          src[c] = 0.0;
+        }
+      }
+      grains_[mover].slot = to;
+      ++moved;
+    }
+  }
+  if (moved > 0) {
+    // Relabel so labels() and GrainOf() describe the moved fields; ids follow by centroid.
+    Label(state);
+  }
+  return moved;
+}
+
+}  // namespace kyoso::sim::sinter

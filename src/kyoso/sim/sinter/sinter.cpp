@@ -1,0 +1,354 @@
+// The sintering use case: initial state, time loop with the adaptive step, grain tracking,
+// observables, invariants, output. See sinter.h and docs/methods/sinter.md.
+#include "kyoso/sim/sinter/sinter.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <filesystem>
+#include <memory>
+#include <numbers>
+#include <optional>
+#include <sstream>
+
+#include "kyoso/sim/sinter/grains.h"
+#include "kyoso/sim/sinter/observables.h"
+#include "kyoso/sim/sinter/output.h"
+#include "kyoso/sim/sinter/rigid_body.h"
+#include "kyoso/sim/sinter/spectral_kernel.h"
+
+namespace kyoso::sim::sinter {
+
+const char* ToString(Termination termination) {
+  switch (termination) {
+    case Termination::kCompleted:
+      return "completed";
+    case Termination::kCancelled:
+      return "cancelled";
+    case Termination::kDiverged:
+      return "diverged";
+    case Termination::kWallTime:
+      return "wall_time";
+  }
+  return "completed";
+}
+
+State InitialState(const Spec& spec) {
+  State state = MakeState(spec.grid, spec.num_order_parameters);
+  FillState(spec.particles, spec.slots, spec.structure.interface_width,
+            spec.structure.kind == StructureKind::kCircularGrain, state);
+  return state;
+}
+
+namespace {
+
+double EquivalentRadius(const Grid& grid, double volume) {
+  return grid.dims == 3 ? std::cbrt(3.0 * volume / (4.0 * std::numbers::pi))
+                        : std::sqrt(volume / std::numbers::pi);
+}
+
+struct Contact {
+  int id_a, id_b;
+  double d0;
+};
+
+// A physically sane state: finite, and ρ, η not far outside [0, 1] (an explicit scheme that
+// has lost stability overshoots long before it overflows).
+bool Healthy(const State& state) {
+  if (!state.AllFinite()) return false;
+  for (double v : state.rho) {
+    if (v < -1.0 || v > 2.0) return false;
+  }
+  return true;
+}
+
+const GrainInfo* FindGrain(const std::vector<GrainInfo>& grains, int id) {
+  for (const GrainInfo& g : grains) {
+    if (g.id == id) return &g;
+  }
+  return nullptr;
+}
+
+}  // namespace
+
+Result Run(const Spec& spec, const Options& options, ProgressSink* progress) {
+  const std::vector<Issue> problems = options.Validate();
+  if (!problems.empty()) throw InputError(problems);
+  const auto wall_start = std::chrono::steady_clock::now();
+  auto wall = [&]() {
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count();
+  };
+
+  Result result;
+  Summary& summary = result.summary;
+  Series& series = result.series;
+  summary.kernel = spec.kernel;
+  summary.dt_given = spec.dt;
+
+  State state;
+  if (!options.restart_path.empty()) {
+    state = ReadCheckpoint(options.restart_path);
+    if (state.grid.dims != spec.grid.dims || state.grid.n != spec.grid.n ||
+        state.num_slots != spec.num_order_parameters ||
+        std::fabs(state.grid.dx - spec.grid.dx) > 1e-12 * spec.grid.dx) {
+      throw InputError(options.restart_path, "sinter.checkpoint",
+                       "the checkpoint's grid or order-parameter count differs from the spec");
+    }
+  } else {
+    state = InitialState(spec);
+  }
+  const Grid& grid = state.grid;
+  const bool has_out = !options.output_dir.empty();
+  if (has_out) std::filesystem::create_directories(options.output_dir);
+  auto out_path = [&](const std::string& name) {
+    return (std::filesystem::path(options.output_dir) / name).string();
+  };
+
+  std::unique_ptr<FdKernel> fd;
+  std::unique_ptr<SpectralKernel> spectral;
+  if (spec.kernel == KernelKind::kSpectral) {
+    spectral = std::make_unique<SpectralKernel>(grid, state.num_slots, options.num_threads);
+  } else {
+    fd = std::make_unique<FdKernel>(grid, state.num_slots, options.num_threads);
+  }
+  // The adaptive step. FD: safety × the forward-Euler limit with the largest mobility on the
+  // current fields (the kernel reports it each step; 5 % margin for its growth within a step).
+  // Spectral: no stability limit, the step follows the largest change per step (max_change).
+  auto max_mobility_of = [&](const StepModel& m) {
+    double max_m = 0.0;
+    for (std::size_t c = 0; c < grid.size(); ++c) {
+      double s1 = 0.0;
+      double s2 = 0.0;
+      for (int s = 0; s < state.num_slots; ++s) {
+        s1 += state.Eta(s)[c];
+        s2 += state.Eta(s)[c] * state.Eta(s)[c];
+      }
+      max_m = std::max(max_m, MobilityAt(m.mobility, state.rho[c], s1, s2));
+    }
+    return max_m;
+  };
+  double observed_mobility = max_mobility_of(spec.ModelAt(state.time));
+  double spectral_dt = 0.0;
+  auto stable_step = [&](const StepModel& m) {
+    return FdStableStep(grid, m, 1.05 * observed_mobility);
+  };
+
+  // Grain tracking and the initial contacts (for shrinkage).
+  const double width = spec.InterfaceWidth();
+  GrainTracker tracker({.threshold = 0.05,
+                        .min_volume = 0.5 * std::pow(width, grid.dims),
+                        .remap_buffer = spec.remap_buffer});
+  summary.remaps += tracker.Update(state);
+  summary.initial_grains = static_cast<int>(tracker.grains().size());
+  std::vector<Contact> contacts;
+  {
+    const std::vector<GrainInfo>& g = tracker.grains();
+    for (std::size_t a = 0; a < g.size(); ++a) {
+      for (std::size_t b = a + 1; b < g.size(); ++b) {
+        const double d = PeriodicDistance(grid, g[a].centroid, g[b].centroid);
+        if (d < EquivalentRadius(grid, g[a].volume) + EquivalentRadius(grid, g[b].volume) +
+                    2.0 * width) {
+          contacts.push_back({g[a].id, g[b].id, d});
+        }
+      }
+    }
+  }
+
+  // Control volume: given, or the box spanned by the particle centres (± half the smallest
+  // radius), i.e. the region between the particles where densification shows.
+  std::array<double, 3> lo = spec.control_lo;
+  std::array<double, 3> hi = spec.control_hi;
+  if (lo == hi && !spec.particles.empty()) {
+    double r_min = INFINITY;
+    for (const Particle& p : spec.particles) r_min = std::min(r_min, p.radius);
+    for (int d = 0; d < grid.dims; ++d) {
+      lo[d] = INFINITY;
+      hi[d] = -INFINITY;
+      for (const Particle& p : spec.particles) {
+        lo[d] = std::min(lo[d], p.center[d] - 0.5 * r_min);
+        hi[d] = std::max(hi[d], p.center[d] + 0.5 * r_min);
+      }
+    }
+  }
+
+  double initial_mass = 0.0;
+  double last_energy = 0.0;
+  double current_dt = 0.0;
+  auto sample = [&]() {
+    const StepModel m = spec.ModelAt(state.time);
+    const double mass = Mass(state);
+    const double energy = FreeEnergy(state, m.coefficients);
+    const Areas areas = InterfaceAreas(state);
+    const std::vector<GrainInfo>& grains = tracker.grains();
+    double shrink_sum = 0.0;
+    int shrink_count = 0;
+    for (const Contact& c : contacts) {
+      const GrainInfo* a = FindGrain(grains, c.id_a);
+      const GrainInfo* b = FindGrain(grains, c.id_b);
+      if (a == nullptr || b == nullptr) continue;
+      shrink_sum += PeriodicDistance(grid, a->centroid, b->centroid) / c.d0;
+      ++shrink_count;
+    }
+    double radius_sum = 0.0;
+    for (const GrainInfo& g : grains) radius_sum += EquivalentRadius(grid, g.volume);
+    if (series.time.empty()) {
+      initial_mass = mass;
+    } else {
+      summary.mass_drift =
+          std::max(summary.mass_drift, std::fabs(mass - initial_mass) / std::fabs(initial_mass));
+      const double scale = std::max(std::fabs(last_energy), 1e-300);
+      summary.max_energy_increase =
+          std::max(summary.max_energy_increase, (energy - last_energy) / scale);
+    }
+    last_energy = energy;
+    series.time.push_back(state.time);
+    series.temperature.push_back(spec.physical ? spec.model.schedule.TemperatureAt(state.time)
+                                               : 0.0);
+    series.mass.push_back(mass);
+    series.free_energy.push_back(energy);
+    series.density.push_back(RelativeDensity(state, lo, hi));
+    series.shrinkage.push_back(shrink_count > 0 ? 1.0 - shrink_sum / shrink_count : 0.0);
+    series.neck_radius.push_back(
+        NeckRadius(grid, areas.grain_boundary, static_cast<int>(contacts.size())));
+    series.grains.push_back(static_cast<int>(grains.size()));
+    series.mean_grain_radius.push_back(grains.empty() ? 0.0 : radius_sum / grains.size());
+    series.surface_area.push_back(areas.surface);
+    series.gb_area.push_back(areas.grain_boundary);
+    series.dt.push_back(current_dt);
+  };
+
+  const double start_time = state.time;
+  const double end_time = spec.end_time;
+  std::vector<double> sample_times;
+  for (int k = 1; k <= spec.num_samples; ++k) {
+    sample_times.push_back(start_time + (end_time - start_time) * k / spec.num_samples);
+  }
+  std::vector<double> vtk_times = has_out ? spec.vtk_times : std::vector<double>{};
+  std::sort(vtk_times.begin(), vtk_times.end());
+  std::size_t next_vtk = 0;
+  auto write_due_vtk = [&]() {
+    while (next_vtk < vtk_times.size() &&
+           vtk_times[next_vtk] <= state.time * (1.0 + 1e-12) + 1e-300) {
+      std::ostringstream name;
+      name << "state_" << next_vtk << ".vtk";
+      WriteVtk(state, out_path(name.str()));
+      ++next_vtk;
+    }
+  };
+
+  summary.stable_dt = stable_step(spec.ModelAt(state.time));
+  spectral_dt = summary.stable_dt;
+  sample();
+  write_due_vtk();
+  State last_good = state;
+  std::size_t next_sample = 0;
+  summary.dt_min = INFINITY;
+  const std::int64_t first_step = state.step;
+  std::vector<GrainForce> forces;
+  while (next_sample < sample_times.size()) {
+    const StepModel m = spec.ModelAt(state.time);
+    double dt = spec.dt;
+    if (dt <= 0.0) dt = spectral ? spectral_dt : spec.safety * stable_step(m);
+    double target = sample_times[next_sample];
+    if (next_vtk < vtk_times.size()) target = std::min(target, vtk_times[next_vtk]);
+    const double remaining = target - state.time;
+    if (remaining <= 0.0) {
+      // a VTK time before the start, or a sample time reached by round-off
+      if (next_vtk < vtk_times.size() && vtk_times[next_vtk] <= state.time) {
+        write_due_vtk();
+        continue;
+      }
+    }
+    bool hits_target = false;
+    if (dt >= remaining) {
+      dt = remaining;
+      hits_target = true;
+    } else if (dt > 0.5 * remaining) {
+      dt = 0.5 * remaining;  // two even steps instead of a sliver at the end
+    }
+    current_dt = dt;
+    if (dt > 0.0) {
+      Advection advection;
+      if (spec.rigid_body.enabled) {
+        summary.remaps += tracker.Update(state);
+        advection = RigidBodyVelocities(state, tracker, spec.rigid_body, &forces);
+      }
+      if (fd) {
+        fd->Step(state, m, dt, &advection);
+        observed_mobility = fd->last_max_mobility();
+      } else {
+        const double change = spectral->Step(state, m, dt, &advection);
+        if (!hits_target || dt >= spectral_dt) {
+          const double factor = change > 0.0 ? 0.9 * spec.max_change / change : 1.5;
+          spectral_dt = dt * std::clamp(factor, 0.5, 1.5);
+        }
+      }
+      summary.dt_min = std::min(summary.dt_min, dt);
+      summary.dt_max = std::max(summary.dt_max, dt);
+    }
+    if (hits_target) state.time = target;  // no drift of the sample times by round-off
+    const std::int64_t steps_done = state.step - first_step;
+    const bool tracking_due = steps_done % spec.tracking_every == 0;
+    const bool sample_due = state.time >= sample_times[next_sample];
+    if ((steps_done % 50 == 0 || sample_due) && !Healthy(state)) {
+      summary.termination = Termination::kDiverged;
+      std::ostringstream msg;
+      msg << "the fields left their physical range at t = " << state.time << " (step " << state.step
+          << ", dt = " << dt << "); stopped and kept the last good state at t = " << last_good.time;
+      summary.message = msg.str();
+      state = last_good;
+      break;
+    }
+    if ((tracking_due || sample_due) && !spec.rigid_body.enabled) {
+      summary.remaps += tracker.Update(state);
+    }
+    if (sample_due) {
+      sample();
+      ++next_sample;
+      last_good = state;
+      if (progress != nullptr) {
+        std::ostringstream msg;
+        msg << "t = " << state.time << ", density " << series.density.back();
+        if (!progress->Update(
+                {"sinter", (state.time - start_time) / (end_time - start_time), msg.str()})) {
+          summary.termination = Termination::kCancelled;
+          summary.message = "cancelled by the caller";
+          break;
+        }
+      }
+    }
+    write_due_vtk();
+    if (has_out && spec.checkpoint_every > 0 && steps_done % spec.checkpoint_every == 0 &&
+        Healthy(state)) {
+      WriteCheckpoint(state, out_path("checkpoint.bin"));
+    }
+    if (options.max_wall_seconds > 0.0 && wall() > options.max_wall_seconds) {
+      summary.termination = Termination::kWallTime;
+      summary.message = "stopped at the wall-time limit";
+      break;
+    }
+  }
+  if (summary.termination == Termination::kCompleted) summary.message = "reached end_time";
+  if (!std::isfinite(summary.dt_min)) summary.dt_min = 0.0;
+  summary.steps = state.step - first_step;
+  summary.final_time = state.time;
+  summary.final_grains = static_cast<int>(tracker.grains().size());
+  summary.wall_seconds = wall();
+  if (summary.wall_seconds > 0.0) {
+    summary.updates_per_second = static_cast<double>(summary.steps) *
+                                 static_cast<double>(grid.size()) * (1.0 + state.num_slots) /
+                                 summary.wall_seconds;
+  }
+  if (summary.mass_drift > 1e-10) {
+    summary.warnings.push_back("mass drift " + std::to_string(summary.mass_drift) +
+                               " exceeds round-off");
+  }
+  if (has_out) {
+    WriteCsv(series, out_path("series.csv"));
+    WriteCheckpoint(state, out_path("checkpoint.bin"));
+  }
+  result.state = std::move(state);
+  return result;
+}
+
+}  // namespace kyoso::sim::sinter
