@@ -153,6 +153,31 @@ TEST(Suggest, NeverRepeatsMeasuredOrPendingPointsOnASmallGrid) {
   ASSERT_EQ(again.points.size(), 1u);  // any grid point may come back now
 }
 
+TEST(Suggest, PendingPointsAreNotCrowded) {
+  // The best next point x* of a data set becomes pending; the next suggestion must move away from
+  // it under both batch policies (penalized or fantasized), not land on or next to it. Bound: more
+  // than 0.02 in the unit cube (the pending point's own neighbourhood keeps most of x*'s value
+  // without a batch policy, so an unaware optimizer would return x* again, distance 0).
+  space::Space space =
+      space::Space::Create({{.name = "a", .kind = ParameterKind::kContinuous, .low = 0, .high = 1},
+                            {.name = "b", .kind = ParameterKind::kContinuous, .low = 0, .high = 1},
+                            {.name = "c", .kind = ParameterKind::kContinuous, .low = 0, .high = 1}},
+                           {});
+  std::vector<Observation> data = InitialData(space, 12, 21);
+  SuggestOptions options;
+  options.seed = 8;
+  SuggestResult first = Suggest(space, data, {}, options);
+  ASSERT_EQ(first.points.size(), 1u);
+  for (BatchPolicy policy : {BatchPolicy::kLocalPenalization, BatchPolicy::kKrigingBeliever}) {
+    options.batch_policy = policy;
+    SuggestResult next = Suggest(space, data, {first.points[0].params}, options);
+    ASSERT_EQ(next.points.size(), 1u);
+    const double distance =
+        (space.Encode(next.points[0].params) - space.Encode(first.points[0].params)).norm();
+    EXPECT_GT(distance, 0.02) << ToString(policy);
+  }
+}
+
 TEST(Suggest, InitialDesignIsFeasibleSpaceFillingAndHonoursSharedValues) {
   space::Space space = space::Space::Create(
       {{.name = "temp", .kind = ParameterKind::kDiscrete, .low = 500, .high = 700, .step = 10},

@@ -36,6 +36,7 @@ class Objective {
 
   double operator()(const Eigen::VectorXd& z, Eigen::VectorXd& grad) {
     for (std::size_t k = 0; k < vars_.size(); ++k) u_[vars_[k]] = z[static_cast<Eigen::Index>(k)];
+    ++num_evaluations_;
     const double value = acquisition_.Evaluate(u_, &gradient_);
     grad.resize(z.size());
     if (!std::isfinite(value) || !gradient_.allFinite()) {
@@ -53,6 +54,7 @@ class Objective {
   }
 
   const Eigen::VectorXd& best_u() const { return best_u_; }
+  int num_evaluations() const { return num_evaluations_; }
   double best_value() const { return best_value_; }
 
  private:
@@ -62,6 +64,7 @@ class Objective {
   Eigen::VectorXd best_u_;
   Eigen::VectorXd gradient_;
   double best_value_ = kMinusInfinity;
+  int num_evaluations_ = 0;
 };
 
 class Maximizer {
@@ -227,6 +230,7 @@ class Maximizer {
       } catch (const std::exception&) {
         ++stats_.num_failed_starts;  // the best point evaluated so far is still used
       }
+      stats_.num_evaluations += objective.num_evaluations();
       if (objective.best_value() > kMinusInfinity) {
         current = Snapped(start, objective.best_u());
       }

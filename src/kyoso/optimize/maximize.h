@@ -37,6 +37,7 @@ struct MaximizeStats {
   int num_feasible_candidates = 0;
   int num_starts = 0;         // L-BFGS starts run
   int num_failed_starts = 0;  // starts whose L-BFGS threw (the best point seen is still used)
+  int num_evaluations = 0;    // acquisition evaluations with gradient (L-BFGS)
   int num_repaired = 0;       // snapped optima pulled back to feasibility
   int num_neighbourhood_moves = 0;
   bool enumerated_categoricals = false;

@@ -716,6 +716,7 @@ SuggestResult Suggest(const space::Space& space, const std::vector<Observation>&
       {"num_feasible_candidates", stats.num_feasible_candidates},
       {"num_lbfgs_starts", stats.num_starts},
       {"num_failed_starts", stats.num_failed_starts},
+      {"num_lbfgs_evaluations", stats.num_evaluations},
       {"num_repaired", stats.num_repaired},
       {"num_neighbourhood_moves", stats.num_neighbourhood_moves},
       {"categoricals", stats.enumerated_categoricals ? "enumerated" : "sampled"}};

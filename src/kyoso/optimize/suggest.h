@@ -21,7 +21,11 @@
 namespace kyoso::optimize {
 
 enum class Direction { kMinimize, kMaximize };
-enum class AcquisitionKind { kExpectedImprovement, kUpperConfidenceBound, kProbabilityOfImprovement };
+enum class AcquisitionKind {
+  kExpectedImprovement,
+  kUpperConfidenceBound,
+  kProbabilityOfImprovement
+};
 enum class BatchPolicy { kLocalPenalization, kKrigingBeliever };
 enum class KernelKind { kMatern52, kMatern32, kRbf };
 
@@ -39,22 +43,22 @@ struct Observation {
 };
 
 struct SuggestOptions {
-  int batch_size = 1;                      // q >= 1 suggestions
+  int batch_size = 1;  // q >= 1 suggestions
   Direction direction = Direction::kMaximize;
   AcquisitionKind acquisition = AcquisitionKind::kExpectedImprovement;
-  double ucb_beta = 2.0;                   // UCB/LCB: mean +- sqrt(beta) * stddev
+  double ucb_beta = 2.0;  // UCB/LCB: mean +- sqrt(beta) * stddev
   BatchPolicy batch_policy = BatchPolicy::kLocalPenalization;
-  std::vector<std::string> shared;         // parameter names identical across the batch
-  int num_initial = -1;                    // below this many observations: space-filling design;
-                                           // -1 = automatic (max(5, d + 1))
+  std::vector<std::string> shared;  // parameter names identical across the batch
+  int num_initial = -1;             // below this many observations: space-filling design;
+                                    // -1 = automatic (max(5, d + 1))
   KernelKind kernel = KernelKind::kMatern52;
-  bool noiseless = false;                  // fix a tiny noise instead of learning it
-  int num_fit_restarts = 4;                // multi-start L-BFGS restarts for hyperparameters
-  int num_acq_restarts = 10;               // multi-start L-BFGS restarts for the acquisition
-  int num_candidates = 1000;               // space-filling candidates scored before local search
-  bool allow_duplicates = false;           // allow measured/pending points to be suggested again
-  std::uint64_t seed = 0;                  // every random choice derives from this
-  nlohmann::json warm_start;               // hyperparameters of a previous fit (Summary "model")
+  bool noiseless = false;         // fix a tiny noise instead of learning it
+  int num_fit_restarts = 4;       // multi-start L-BFGS restarts for hyperparameters
+  int num_acq_restarts = 10;      // multi-start L-BFGS restarts for the acquisition
+  int num_candidates = 1000;      // space-filling candidates scored before local search
+  bool allow_duplicates = false;  // allow measured/pending points to be suggested again
+  std::uint64_t seed = 0;         // every random choice derives from this
+  nlohmann::json warm_start;      // hyperparameters of a previous fit (Summary "model")
   std::vector<std::string> Validate(const space::Space& space) const;  // all problems, empty = ok
 };
 
@@ -67,13 +71,13 @@ struct SuggestedPoint {
 
 // What the engine believed and did: stored with every proposal so it stays auditable.
 struct SuggestSummary {
-  std::string termination;              // "converged", "initial_design", "no_feasible_point",
-                                        // "cancelled", "partial" (fewer points than asked)
+  std::string termination;  // "converged", "initial_design", "no_feasible_point",
+                            // "cancelled", "partial" (fewer points than asked)
   std::string message;
-  std::vector<std::string> warnings;    // jitter added, restarts failed, fallbacks
-  nlohmann::json model;                 // kernel, hyperparameters (raw and in user units), noise,
-                                        // log marginal likelihood, jitter; reusable as warm_start
-  nlohmann::json used;                  // given vs used: acquisition, batch policy, kernel, ...
+  std::vector<std::string> warnings;  // jitter added, restarts failed, fallbacks
+  nlohmann::json model;               // kernel, hyperparameters (raw and in user units), noise,
+                                      // log marginal likelihood, jitter; reusable as warm_start
+  nlohmann::json used;                // given vs used: acquisition, batch policy, kernel, ...
   double fit_seconds = 0;
   double optimize_seconds = 0;
   nlohmann::json ToJson() const;
