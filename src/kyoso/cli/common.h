@@ -44,5 +44,6 @@ class TerminalProgress final : public ProgressSink {
 
 // Registration of each verb (one file per verb).
 void AddVersionCommand(CLI::App& app, int& exit_code);
+void AddServeCommand(CLI::App& app, int& exit_code);
 
 }  // namespace kyoso::cli
