@@ -23,7 +23,7 @@ int StatusForCode(const std::string& code) {
   if (EndsWith(code, "not_found") || code == "campaign.none") return 404;
   if (EndsWith(code, "transition") || EndsWith(code, "duplicate_campaign") ||
       EndsWith(code, "already_measured") || EndsWith(code, "not_measured") ||
-      EndsWith(code, ".exists")) {
+      EndsWith(code, ".exists") || EndsWith(code, "insufficient_data")) {
     return 409;
   }
   if (EndsWith(code, "reason_required") || code == "campaign.ambiguous") return 400;

@@ -4,7 +4,8 @@
 //   InputError (bad body, spec, CSV, constraint text)      -> 400, with every issue and its path
 //   Error "*not_found", "campaign.none"                     -> 404 (store.campaign_not_found, ...)
 //   Error "*transition", "*duplicate_campaign",
-//         "*already_measured", "*not_measured", "*.exists" -> 409 (state machine, duplicates)
+//         "*already_measured", "*not_measured", "*.exists",
+//         "model.insufficient_data"                        -> 409 (state, duplicates, no model yet)
 //   Error "*reason_required", "campaign.ambiguous"          -> 400 (a request the user must fix)
 //   Error "*.busy"                                          -> 503 with Retry-After (store locked)
 //   InternalError, any other exception                      -> 500; the server keeps running
