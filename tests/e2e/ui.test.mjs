@@ -76,8 +76,8 @@ test('create a campaign in the form; a constraint typo shows the parser message'
   await message.locator('.issue').waitFor();
   const text = await message.textContent();
   assert.match(text, /hold_tme/, 'the message names the unknown identifier');
-  assert.match(text, /column 16/, 'the message gives the column of the typo');
-  assert.match(await message.locator('pre.caret').textContent(), /\n {15}\^$/);
+  assert.match(text, /column 15/, 'the message gives the column of the typo');
+  assert.match(await message.locator('pre.caret').textContent(), /\n {14}\^$/);
   assert.equal(await page.isDisabled('#create-campaign'), true);
   await screenshot(page, 'campaign-form-constraint-typo');
 

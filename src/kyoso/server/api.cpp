@@ -231,7 +231,13 @@ void RegisterCampaignApi(Server& server, const ApiOptions& options) {
             req.seed = static_cast<std::uint64_t>(*seed);
           }
         }
-        if (auto rationale = reader.String("rationale")) req.rationale = *rationale;
+        // The store records the engine as proposer and "who" of a suggestion; the person who
+        // asked is kept in the rationale (campaign::SuggestRequest has no requester field).
+        const std::string note = reader.String("rationale").value_or("");
+        req.rationale = (note.empty() ? optimize::ToString(req.acquisition) + " batch of " +
+                                            std::to_string(req.batch_size)
+                                      : note) +
+                        " (requested by " + request.user() + ")";
         reader.CheckNoUnknownKeys();
         for (const std::string& problem : req.Validate(c.spec)) {
           issues.Add("", "suggest.options", problem);
