@@ -46,6 +46,7 @@ class RunningServer {
   httplib::Client Client() const {
     httplib::Client client("127.0.0.1", port());
     client.set_read_timeout(30, 0);
+    client.set_tcp_nodelay(true);
     return client;
   }
 

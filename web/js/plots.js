@@ -23,6 +23,7 @@ export async function plot(div, traces, layout = {}) {
     plot_bgcolor: '#fbfcfe',
     hovermode: 'closest',
   };
+  if (!div.data) div.replaceChildren();  // drop a previous message before the first plot
   await window.Plotly.react(div, traces, {...base, ...layout},
     {responsive: true, displaylogo: false});
   div.dataset.plotted = String(traces.length);
