@@ -1,0 +1,141 @@
+// Speed of the GP module: cold and warm hyperparameter fits, the likelihood with its gradient, and
+// predictions, as functions of the number of points n (Complexity: O(n^3) for fits). Issue #2
+// targets: fit at n = 1000, d = 10 in <= 3 s cold and <= 1 s warm on the 2-core CI machine.
+//   build/release/bench/gp/gp_bench --benchmark_min_time=0.1
+#include <benchmark/benchmark.h>
+
+#include <cmath>
+
+#include "kyoso/base/rng.h"
+#include "kyoso/gp/gp.h"
+
+namespace {
+
+using kyoso::gp::Dataset;
+
+// n seeded uniform points in [0, 1]^d with a smooth anisotropic response plus 1% noise.
+Dataset MakeData(int n, int d) {
+  kyoso::Rng rng(42);
+  Dataset data{Eigen::MatrixXd(n, d), Eigen::VectorXd(n)};
+  for (int i = 0; i < n; ++i) {
+    double value = 0;
+    for (int k = 0; k < d; ++k) {
+      data.x(i, k) = rng.Uniform();
+      value += std::sin((1.0 + k) * data.x(i, k)) / (1.0 + k);
+    }
+    data.y(i) = value + 0.01 * rng.Normal();
+  }
+  return data;
+}
+
+void BM_FitCold(benchmark::State& state) {
+  const Dataset data = MakeData(static_cast<int>(state.range(0)), static_cast<int>(state.range(1)));
+  int evaluations = 0;
+  for (auto _ : state) {
+    const kyoso::gp::FitResult fit = kyoso::gp::Fit(data, {.seed = 1});
+    evaluations = fit.summary.num_evaluations;
+    benchmark::DoNotOptimize(fit.summary.log_posterior);
+  }
+  state.counters["evaluations"] = evaluations;
+  state.SetComplexityN(state.range(0));
+}
+
+void BM_FitWarm(benchmark::State& state) {
+  const int n = static_cast<int>(state.range(0));
+  const int d = static_cast<int>(state.range(1));
+  // Warm start from the fit on the first 90% of the points (the previous campaign step).
+  const Dataset all = MakeData(n, d);
+  const int previous = n - n / 10;
+  const kyoso::gp::FitResult before =
+      kyoso::gp::Fit({all.x.topRows(previous), all.y.head(previous)}, {.seed = 1});
+  int evaluations = 0;
+  for (auto _ : state) {
+    const kyoso::gp::FitResult fit =
+        kyoso::gp::Fit(all, {.seed = 1, .warm_start = before.posterior.hyperparameters()});
+    evaluations = fit.summary.num_evaluations;
+    benchmark::DoNotOptimize(fit.summary.log_posterior);
+  }
+  state.counters["evaluations"] = evaluations;
+  state.SetComplexityN(n);
+}
+
+void BM_LogMarginalLikelihoodWithGradient(benchmark::State& state) {
+  const int n = static_cast<int>(state.range(0));
+  const int d = static_cast<int>(state.range(1));
+  const Dataset data = MakeData(n, d);
+  kyoso::gp::Hyperparameters h;
+  h.log_lengthscales = Eigen::VectorXd::Constant(d, -0.5);
+  h.log_noise_variance = -4;
+  for (auto _ : state) {
+    const auto value =
+        kyoso::gp::LogMarginalLikelihood(data.x, data.y, kyoso::gp::KernelKind::kMatern52, h, true);
+    benchmark::DoNotOptimize(value.gradient.data());
+  }
+  state.SetComplexityN(n);
+}
+
+void BM_PredictBatch1000(benchmark::State& state) {
+  const int n = static_cast<int>(state.range(0));
+  const int d = static_cast<int>(state.range(1));
+  const Dataset data = MakeData(n, d);
+  kyoso::gp::Hyperparameters h;
+  h.log_lengthscales = Eigen::VectorXd::Constant(d, -0.5);
+  h.log_noise_variance = -4;
+  const auto posterior = kyoso::gp::Posterior::Create(
+      data, kyoso::gp::KernelKind::kMatern52, h, kyoso::gp::OutputScaling::FromOutputs(data.y));
+  const Dataset probe = MakeData(1000, d);
+  Eigen::VectorXd mean, variance;
+  for (auto _ : state) {
+    posterior.Predict(probe.x, &mean, &variance);
+    benchmark::DoNotOptimize(variance.data());
+  }
+  state.SetComplexityN(n);
+}
+
+void BM_PredictWithGradient(benchmark::State& state) {
+  const int n = static_cast<int>(state.range(0));
+  const int d = static_cast<int>(state.range(1));
+  const Dataset data = MakeData(n, d);
+  kyoso::gp::Hyperparameters h;
+  h.log_lengthscales = Eigen::VectorXd::Constant(d, -0.5);
+  h.log_noise_variance = -4;
+  const auto posterior = kyoso::gp::Posterior::Create(
+      data, kyoso::gp::KernelKind::kMatern52, h, kyoso::gp::OutputScaling::FromOutputs(data.y));
+  const Eigen::VectorXd x = Eigen::VectorXd::Constant(d, 0.3);
+  double mean = 0, variance = 0;
+  Eigen::VectorXd dmean, dvariance;
+  for (auto _ : state) {
+    posterior.PredictWithGradient(x, &mean, &variance, &dmean, &dvariance);
+    benchmark::DoNotOptimize(dvariance.data());
+  }
+  state.SetComplexityN(n);
+}
+
+void FitArgs(benchmark::internal::Benchmark* b) {
+  for (int d : {6, 10}) {
+    for (int n : {50, 100, 200, 500, 1000}) b->Args({n, d});
+  }
+}
+
+void PredictArgs(benchmark::internal::Benchmark* b) {
+  for (int n : {100, 300, 1000}) b->Args({n, 6});
+}
+
+}  // namespace
+
+BENCHMARK(BM_FitCold)
+    ->Apply(FitArgs)
+    ->Unit(benchmark::kMillisecond)
+    ->Complexity(benchmark::oNCubed);
+BENCHMARK(BM_FitWarm)
+    ->Apply(FitArgs)
+    ->Unit(benchmark::kMillisecond)
+    ->Complexity(benchmark::oNCubed);
+BENCHMARK(BM_LogMarginalLikelihoodWithGradient)
+    ->Apply(FitArgs)
+    ->Unit(benchmark::kMillisecond)
+    ->Complexity(benchmark::oNCubed);
+BENCHMARK(BM_PredictBatch1000)->Apply(PredictArgs)->Unit(benchmark::kMicrosecond)->Complexity();
+BENCHMARK(BM_PredictWithGradient)->Apply(PredictArgs)->Unit(benchmark::kMicrosecond)->Complexity();
+
+BENCHMARK_MAIN();

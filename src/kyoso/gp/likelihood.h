@@ -1,0 +1,40 @@
+// The objective of hyperparameter fitting: the log marginal likelihood of a zero-mean GP
+// (Rasmussen & Williams 2006, Eq. 2.30) and the weak, dimension-aware log prior, both with
+// analytic gradients with respect to the log hyperparameters (R&W Eq. 5.9). Fit() maximizes their
+// sum; these functions are public so tests and diagnostics can check them directly.
+// See docs/methods/gp.md §3-4.
+#pragma once
+
+#include <Eigen/Core>
+
+#include "kyoso/gp/data.h"
+#include "kyoso/gp/kernel.h"
+
+namespace kyoso::gp {
+
+struct LikelihoodValue {
+  double log_marginal_likelihood = 0;  // log p(y | X, theta)
+  Eigen::VectorXd gradient;            // d/d(packed log hyperparameters), size d + 2
+  double jitter = 0;                   // diagonal jitter the Cholesky needed (0 if none)
+  bool ok = false;                     // false when K was not positive definite even with jitter
+};
+
+// Log marginal likelihood of outputs y (n, used as given: pass standardized outputs) at inputs
+// x (n x d) under `kernel` and `h`, with the gradient with respect to Hyperparameters::Pack()
+// when `with_gradient`. Costs one Cholesky (n^3/3), one inverse (n^3) and O(n^2 d).
+LikelihoodValue LogMarginalLikelihood(const Eigen::MatrixXd& x, const Eigen::VectorXd& y,
+                                      KernelKind kernel, const Hyperparameters& h,
+                                      bool with_gradient);
+
+// The hyperprior (docs/methods/gp.md §4), on the log parameters:
+//   log l_k ~ Normal(sqrt(2) + log(d) / 2, sqrt(3))  (Hvarfner, Hellsten & Nardi 2024, ICML)
+//   log signal_variance ~ Normal(0, 1)                (weak, standardized outputs)
+//   log noise_variance ~ Normal(-4, 1)                (BoTorch's LogNormal(-4, 1) noise prior)
+// The noise term is omitted when `learn_noise` is false. Returns log p(theta) and, when
+// `gradient` is non-null, fills its gradient with respect to Hyperparameters::Pack().
+double LogPrior(const Hyperparameters& h, bool learn_noise, Eigen::VectorXd* gradient);
+
+// Prior location of the log length scales in d dimensions: sqrt(2) + log(d) / 2.
+double LengthscalePriorLocation(int dim);
+
+}  // namespace kyoso::gp

@@ -1,0 +1,692 @@
+// The engine's front door (suggest.h): validation, initial design, GP fit, batch policies
+// (local penalization, kriging believer), one-furnace shared parameters, summaries.
+// Method: docs/methods/optimize.md.
+#include "kyoso/optimize/suggest.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <limits>
+#include <memory>
+#include <set>
+
+#include "kyoso/acquisition/acquisition.h"
+#include "kyoso/acquisition/penalization.h"
+#include "kyoso/base/error.h"
+#include "kyoso/base/json_reader.h"
+#include "kyoso/base/rng.h"
+#include "kyoso/gp/gp.h"
+#include "kyoso/optimize/maximize.h"
+#include "kyoso/space/sampling.h"
+
+namespace kyoso::optimize {
+
+namespace {
+
+constexpr double kMinusInfinity = -std::numeric_limits<double>::infinity();
+using Clock = std::chrono::steady_clock;
+
+double SecondsSince(Clock::time_point start) {
+  return std::chrono::duration<double>(Clock::now() - start).count();
+}
+
+// Independent seeds of the stages (Rng::Split streams), so changing one stage's draws never shifts
+// another's.
+enum Stream : std::uint64_t {
+  kFitStream = 1,
+  kLipschitzStream = 2,
+  kInitialStream = 3,
+  kSharedStream = 4,
+  kSlotStream = 100,
+};
+
+std::uint64_t SeedOf(std::uint64_t seed, std::uint64_t stream) {
+  return Rng(seed).Split(stream).NextU64();
+}
+
+gp::KernelKind ToGp(KernelKind kind) {
+  switch (kind) {
+    case KernelKind::kMatern32:
+      return gp::KernelKind::kMatern32;
+    case KernelKind::kRbf:
+      return gp::KernelKind::kRbf;
+    case KernelKind::kMatern52:
+      break;
+  }
+  return gp::KernelKind::kMatern52;
+}
+
+acquisition::Kind ToAcquisition(AcquisitionKind kind) {
+  switch (kind) {
+    case AcquisitionKind::kUpperConfidenceBound:
+      return acquisition::Kind::kUpperConfidenceBound;
+    case AcquisitionKind::kProbabilityOfImprovement:
+      return acquisition::Kind::kProbabilityOfImprovement;
+    case AcquisitionKind::kExpectedImprovement:
+      break;
+  }
+  return acquisition::Kind::kExpectedImprovement;
+}
+
+int NumInitial(const space::Space& space, const SuggestOptions& options) {
+  return options.num_initial >= 0 ? options.num_initial : std::max(5, space.num_parameters() + 1);
+}
+
+std::vector<Issue> OptionIssues(const space::Space& space, const SuggestOptions& options) {
+  IssueList issues;
+  if (options.batch_size < 1) {
+    issues.Add("/options/batch_size", "suggest.batch_size", "batch_size must be >= 1");
+  }
+  if (!std::isfinite(options.ucb_beta) || options.ucb_beta < 0) {
+    issues.Add("/options/ucb_beta", "suggest.ucb_beta", "ucb_beta must be a finite number >= 0");
+  }
+  if (options.num_initial < -1) {
+    issues.Add("/options/num_initial", "suggest.num_initial",
+               "num_initial must be >= 0, or -1 for automatic");
+  }
+  if (options.num_fit_restarts < 1) {
+    issues.Add("/options/num_fit_restarts", "suggest.num_fit_restarts",
+               "num_fit_restarts must be >= 1");
+  }
+  if (options.num_acq_restarts < 0) {
+    issues.Add("/options/num_acq_restarts", "suggest.num_acq_restarts",
+               "num_acq_restarts must be >= 0");
+  }
+  if (options.num_candidates < 1) {
+    issues.Add("/options/num_candidates", "suggest.num_candidates", "num_candidates must be >= 1");
+  }
+  std::set<std::string> seen;
+  for (std::size_t i = 0; i < options.shared.size(); ++i) {
+    const std::string& name = options.shared[i];
+    if (space.Index(name) < 0) {
+      issues.Add(JsonPointer("/options/shared", i), "suggest.unknown_shared",
+                 "shared parameter '" + name + "' is not a parameter of the space");
+    } else if (!seen.insert(name).second) {
+      issues.Add(JsonPointer("/options/shared", i), "suggest.duplicate_shared",
+                 "shared parameter '" + name + "' is listed twice");
+    }
+  }
+  if (!options.warm_start.is_null() && !options.warm_start.is_object()) {
+    issues.Add("/options/warm_start", "suggest.warm_start",
+               "warm_start must be an object (a previous summary's \"model\") or null");
+  }
+  return issues.issues();
+}
+
+void CheckPoint(const space::Space& space, const std::vector<double>& params,
+                const std::string& path, IssueList& issues) {
+  if (static_cast<int>(params.size()) != space.num_parameters()) {
+    issues.Add(path, "suggest.dimension",
+               "expected " + std::to_string(space.num_parameters()) + " parameter values, got " +
+                   std::to_string(params.size()));
+    return;
+  }
+  for (int i = 0; i < space.num_parameters(); ++i) {
+    const double v = params[static_cast<std::size_t>(i)];
+    const std::string at = JsonPointer(path, static_cast<std::size_t>(i));
+    const space::Parameter& p = space.parameter(i);
+    if (!std::isfinite(v)) {
+      issues.Add(at, "suggest.not_finite", "value of '" + p.name + "' is not a finite number");
+      continue;
+    }
+    if (p.kind == space::ParameterKind::kCategorical) {
+      if (v != std::floor(v) || v < 0 || v >= static_cast<double>(p.choices.size())) {
+        issues.Add(at, "suggest.out_of_bounds",
+                   "'" + p.name + "' must be a choice index in [0, " +
+                       std::to_string(p.choices.size() - 1) + "]");
+      }
+      continue;
+    }
+    const double slack = 1e-9 * (p.high - p.low);
+    if (v < p.low - slack || v > p.high + slack) {
+      issues.Add(at, "suggest.out_of_bounds",
+                 "value of '" + p.name + "' lies outside [low, high] of the space");
+    }
+  }
+}
+
+void ValidateInput(const space::Space& space, const std::vector<Observation>& observations,
+                   const std::vector<std::vector<double>>& pending, const SuggestOptions& options,
+                   const std::string& pending_path = "/pending") {
+  IssueList issues;
+  issues.Append(OptionIssues(space, options));
+  for (std::size_t i = 0; i < observations.size(); ++i) {
+    const std::string path = JsonPointer("/observations", i);
+    CheckPoint(space, observations[i].params, JsonPointer(path, "params"), issues);
+    if (!std::isfinite(observations[i].value)) {
+      issues.Add(JsonPointer(path, "value"), "suggest.not_finite",
+                 "observed value is not a finite number");
+    }
+  }
+  for (std::size_t i = 0; i < pending.size(); ++i) {
+    CheckPoint(space, pending[i], JsonPointer(pending_path, i), issues);
+  }
+  issues.ThrowIfAny();
+}
+
+std::optional<gp::Hyperparameters> WarmStart(const nlohmann::json& warm_start) {
+  if (!warm_start.is_object()) return std::nullopt;
+  if (warm_start.contains("hyperparameters")) {
+    return gp::Hyperparameters::FromJson(warm_start["hyperparameters"],
+                                         "/options/warm_start/hyperparameters");
+  }
+  return gp::Hyperparameters::FromJson(warm_start, "/options/warm_start");
+}
+
+struct Model {
+  gp::Posterior posterior;
+  gp::FitSummary fit;
+};
+
+std::optional<Model> FitModel(const space::Space& space,
+                              const std::vector<Observation>& observations,
+                              const SuggestOptions& options, ProgressSink* progress) {
+  std::set<std::vector<double>> distinct;
+  for (const Observation& o : observations) distinct.insert(space.Snap(o.params));
+  if (distinct.size() < 2) return std::nullopt;
+  gp::Dataset data;
+  data.x.resize(static_cast<Eigen::Index>(observations.size()), space.encoded_dim());
+  data.y.resize(static_cast<Eigen::Index>(observations.size()));
+  for (std::size_t i = 0; i < observations.size(); ++i) {
+    // Clamped: values within the validation slack of a bound must not leave the unit cube.
+    data.x.row(static_cast<Eigen::Index>(i)) =
+        space.Encode(observations[i].params).cwiseMax(0.0).cwiseMin(1.0).transpose();
+    data.y[static_cast<Eigen::Index>(i)] = observations[i].value;
+  }
+  gp::FitOptions fit_options;
+  fit_options.kernel = ToGp(options.kernel);
+  fit_options.fixed_noise = options.noiseless;
+  fit_options.num_restarts = options.num_fit_restarts;
+  fit_options.seed = SeedOf(options.seed, kFitStream);
+  fit_options.warm_start = WarmStart(options.warm_start);
+  gp::FitResult fit = gp::Fit(data, fit_options, progress);
+  return Model{std::move(fit.posterior), std::move(fit.summary)};
+}
+
+acquisition::Options AcquisitionOptions(const SuggestOptions& options) {
+  acquisition::Options a;
+  a.direction = options.direction == Direction::kMaximize ? acquisition::Direction::kMaximize
+                                                          : acquisition::Direction::kMinimize;
+  a.ucb_beta = options.ucb_beta;
+  return a;
+}
+
+struct Slot {
+  std::vector<double> raw;
+  Eigen::VectorXd encoded;
+  double value = kMinusInfinity;  // acquisition as used for this slot
+  bool log_scale = true;
+};
+
+struct Batch {
+  std::vector<Slot> slots;
+  double score = kMinusInfinity;  // total acquisition (docs/methods/optimize.md §4)
+};
+
+double Contribution(const Slot& slot) { return slot.log_scale ? std::exp(slot.value) : slot.value; }
+
+// Builds batches slot by slot under a policy; also scores given batches the same way.
+class BatchBuilder {
+ public:
+  BatchBuilder(const space::Space& space, const gp::Posterior& posterior,
+               const std::vector<std::vector<double>>& pending, const SuggestOptions& options,
+               std::set<std::vector<double>> exclude, double lipschitz)
+      : space_(space),
+        posterior_(posterior),
+        options_(options),
+        exclude_(std::move(exclude)),
+        lipschitz_(lipschitz),
+        acquisition_options_(AcquisitionOptions(options)) {
+    pending_.resize(static_cast<Eigen::Index>(pending.size()), space.encoded_dim());
+    for (std::size_t i = 0; i < pending.size(); ++i) {
+      pending_.row(static_cast<Eigen::Index>(i)) =
+          space.Encode(pending[i]).cwiseMax(0.0).cwiseMin(1.0).transpose();
+    }
+    believer_ = posterior_;
+    if (options.batch_policy == BatchPolicy::kKrigingBeliever && pending_.rows() > 0) {
+      believer_ = Believe(posterior_, pending_);
+    }
+  }
+
+  // The acquisition of the next slot given the points already in the batch (encoded rows).
+  std::unique_ptr<acquisition::Acquisition> SlotAcquisition(const Eigen::MatrixXd& chosen,
+                                                            gp::Posterior* believer) const {
+    const acquisition::Kind kind = ToAcquisition(options_.acquisition);
+    if (options_.batch_policy == BatchPolicy::kKrigingBeliever) {
+      return acquisition::Make(kind, *believer, acquisition_options_);
+    }
+    Eigen::MatrixXd points(pending_.rows() + chosen.rows(), space_.encoded_dim());
+    points << pending_, chosen;
+    auto base = acquisition::Make(kind, posterior_, acquisition_options_);
+    if (points.rows() == 0) return base;
+    acquisition::PenalizationOptions penalization;
+    penalization.lipschitz = lipschitz_;
+    return std::make_unique<acquisition::LocalPenalization>(std::move(base), posterior_, points,
+                                                            acquisition_options_, penalization);
+  }
+
+  // Maximizes slot after slot with `fixed` values; stops early when no point is found or the
+  // progress sink cancels.
+  Batch Build(const FixedValues& fixed, std::uint64_t seed, MaximizeStats& stats,
+              ProgressSink* progress, bool* cancelled) const {
+    Batch batch;
+    gp::Posterior believer = believer_;
+    Eigen::MatrixXd chosen(0, space_.encoded_dim());
+    std::set<std::vector<double>> exclude = exclude_;
+    for (int slot = 0; slot < options_.batch_size; ++slot) {
+      auto acquisition = SlotAcquisition(chosen, &believer);
+      MaximizeOptions maximize;
+      maximize.num_candidates = options_.num_candidates;
+      maximize.num_restarts = options_.num_acq_restarts;
+      maximize.seed = Rng(seed).Split(kSlotStream + static_cast<std::uint64_t>(slot)).NextU64();
+      auto best = MaximizeAcquisition(space_, *acquisition, fixed, exclude, maximize, &stats);
+      if (!best) break;
+      exclude.insert(best->params);
+      batch.slots.push_back({best->params, best->encoded, best->value,
+                             acquisition->scale() == acquisition::Scale::kLog});
+      Append(chosen, best->encoded, &believer);
+      if (progress != nullptr &&
+          !progress->Update({"suggest", (slot + 1.0) / options_.batch_size, "batch slot"})) {
+        *cancelled = true;
+        break;
+      }
+    }
+    batch.score = Score(batch);
+    return batch;
+  }
+
+  // The total acquisition of `points` (raw, in slot order) built the same way as Build; -inf when
+  // a point is infeasible.
+  double ScoreOf(const std::vector<std::vector<double>>& points) const {
+    Batch batch;
+    gp::Posterior believer = believer_;
+    Eigen::MatrixXd chosen(0, space_.encoded_dim());
+    for (const auto& raw : points) {
+      if (!space_.IsFeasible(raw)) return kMinusInfinity;
+      auto acquisition = SlotAcquisition(chosen, &believer);
+      Eigen::VectorXd u = space_.Encode(raw);
+      batch.slots.push_back({raw, u, acquisition->Evaluate(u, nullptr),
+                             acquisition->scale() == acquisition::Scale::kLog});
+      Append(chosen, u, &believer);
+    }
+    return Score(batch);
+  }
+
+ private:
+  static double Score(const Batch& batch) {
+    double total = 0;
+    for (const Slot& slot : batch.slots) total += Contribution(slot);
+    return std::isnan(total) ? kMinusInfinity : total;
+  }
+
+  // Kriging believer: condition on the posterior mean at the new points (Ginsbourger et al. 2010).
+  static gp::Posterior Believe(const gp::Posterior& posterior, const Eigen::MatrixXd& x) {
+    Eigen::VectorXd mean, variance;
+    posterior.Predict(x, &mean, &variance);
+    return posterior.Condition(x, mean);
+  }
+
+  void Append(Eigen::MatrixXd& chosen, const Eigen::VectorXd& u, gp::Posterior* believer) const {
+    chosen.conservativeResize(chosen.rows() + 1, Eigen::NoChange);
+    chosen.row(chosen.rows() - 1) = u.transpose();
+    if (options_.batch_policy == BatchPolicy::kKrigingBeliever) {
+      *believer = Believe(*believer, u.transpose());
+    }
+  }
+
+  const space::Space& space_;
+  const gp::Posterior& posterior_;
+  const SuggestOptions& options_;
+  std::set<std::vector<double>> exclude_;
+  double lipschitz_;
+  acquisition::Options acquisition_options_;
+  Eigen::MatrixXd pending_;
+  gp::Posterior believer_;
+};
+
+// One-furnace batches: block coordinate ascent on the batch score, alternating the shared values
+// (scored over space-filling candidates) and the free values (slot-by-slot maximization).
+// docs/methods/optimize.md §5.
+Batch SharedBatch(const space::Space& space, const BatchBuilder& builder,
+                  const std::vector<int>& shared, const SuggestOptions& options,
+                  MaximizeStats& stats, nlohmann::json& trace, ProgressSink* progress,
+                  bool* cancelled) {
+  const FixedValues none;
+  // Round 0: the best single point decides the shared values (the "copy the first point" start).
+  Batch first = builder.Build(none, options.seed, stats, nullptr, cancelled);
+  if (first.slots.empty()) return first;
+  auto shared_of = [&](const std::vector<double>& raw) {
+    FixedValues fixed(static_cast<std::size_t>(space.num_parameters()));
+    for (int i : shared) fixed[static_cast<std::size_t>(i)] = raw[static_cast<std::size_t>(i)];
+    return fixed;
+  };
+  FixedValues fixed = shared_of(first.slots.front().raw);
+  Batch best = builder.Build(fixed, options.seed, stats, progress, cancelled);
+  trace.push_back({{"round", 0}, {"score", best.score}});
+  constexpr int kRounds = 3;
+  constexpr int kSharedCandidates = 128;
+  for (int round = 1; round <= kRounds && !*cancelled && !best.slots.empty(); ++round) {
+    // Shared step: candidate shared values from a scrambled Sobol design, scored with every
+    // slot's free values kept.
+    space::SobolSequence sobol(
+        space.encoded_dim(),
+        SeedOf(options.seed, kSharedStream + static_cast<std::uint64_t>(round)));
+    Eigen::VectorXd u(space.encoded_dim());
+    FixedValues best_fixed = fixed;
+    double best_score = best.score;
+    std::set<std::vector<double>> tried;
+    for (int c = 0; c < kSharedCandidates; ++c) {
+      sobol.Next(u.data());
+      const std::vector<double> sample = space.Decode(u);
+      std::vector<double> key;
+      for (int i : shared) key.push_back(sample[static_cast<std::size_t>(i)]);
+      if (!tried.insert(key).second) continue;
+      FixedValues candidate = shared_of(sample);
+      std::vector<std::vector<double>> points;
+      for (const Slot& slot : best.slots) points.push_back(ApplyFixed(space, slot.raw, candidate));
+      const double score = builder.ScoreOf(points);
+      if (score > best_score) {
+        best_score = score;
+        best_fixed = candidate;
+      }
+    }
+    if (best_fixed == fixed) break;
+    // Free step: rebuild the batch around the new shared values.
+    Batch next = builder.Build(best_fixed, options.seed, stats, progress, cancelled);
+    trace.push_back({{"round", round}, {"shared_step_score", best_score}, {"score", next.score}});
+    if (next.slots.size() < best.slots.size() || !(next.score > best.score)) break;
+    best = std::move(next);
+    fixed = best_fixed;
+  }
+  return best;
+}
+
+// Space-filling initial design: greedy maximin over feasible Sobol candidates, away from measured
+// and pending points (docs/methods/optimize.md §6).
+std::vector<std::vector<double>> InitialDesign(const space::Space& space,
+                                               const std::vector<Observation>& observations,
+                                               const std::vector<std::vector<double>>& pending,
+                                               const std::vector<int>& shared,
+                                               const SuggestOptions& options,
+                                               const std::set<std::vector<double>>& exclude) {
+  std::vector<Eigen::VectorXd> existing;
+  for (const Observation& o : observations) existing.push_back(space.Encode(o.params));
+  for (const auto& p : pending) existing.push_back(space.Encode(p));
+  std::vector<std::vector<double>> chosen;
+  std::set<std::vector<double>> taken = exclude;
+  FixedValues fixed;
+  const int num_candidates = std::max(256, 32 * options.batch_size);
+  const space::SampleResult sample = space::SampleFeasible(
+      space, num_candidates, SeedOf(options.seed, kInitialStream), space::SamplingMethod::kSobol,
+      {}, std::max<long long>(4096, 64LL * num_candidates));
+  for (int slot = 0; slot < options.batch_size; ++slot) {
+    // Once the first point fixes the shared values, every candidate takes them.
+    std::vector<std::vector<double>> candidates;
+    for (const auto& raw : sample.points) {
+      std::vector<double> x = ApplyFixed(space, raw, fixed);
+      if (space.IsFeasible(x) && taken.count(x) == 0) candidates.push_back(std::move(x));
+    }
+    if (candidates.empty()) break;
+    std::size_t best = 0;
+    if (!existing.empty()) {
+      double best_distance = -1;
+      for (std::size_t c = 0; c < candidates.size(); ++c) {
+        const Eigen::VectorXd u = space.Encode(candidates[c]);
+        double nearest = std::numeric_limits<double>::infinity();
+        for (const auto& e : existing) nearest = std::min(nearest, (u - e).squaredNorm());
+        if (nearest > best_distance) {
+          best_distance = nearest;
+          best = c;
+        }
+      }
+    }
+    chosen.push_back(candidates[best]);
+    taken.insert(candidates[best]);
+    existing.push_back(space.Encode(candidates[best]));
+    if (slot == 0 && !shared.empty()) {
+      fixed.assign(static_cast<std::size_t>(space.num_parameters()), std::nullopt);
+      for (int i : shared)
+        fixed[static_cast<std::size_t>(i)] = candidates[best][static_cast<std::size_t>(i)];
+    }
+  }
+  return chosen;
+}
+
+nlohmann::json OptionsJson(const SuggestOptions& options) {
+  return {{"batch_size", options.batch_size},
+          {"direction", options.direction == Direction::kMaximize ? "maximize" : "minimize"},
+          {"acquisition", ToString(options.acquisition)},
+          {"ucb_beta", options.ucb_beta},
+          {"batch_policy", ToString(options.batch_policy)},
+          {"shared", options.shared},
+          {"num_initial", options.num_initial},
+          {"kernel", ToString(options.kernel)},
+          {"noiseless", options.noiseless},
+          {"num_fit_restarts", options.num_fit_restarts},
+          {"num_acq_restarts", options.num_acq_restarts},
+          {"num_candidates", options.num_candidates},
+          {"allow_duplicates", options.allow_duplicates},
+          {"seed", options.seed},
+          {"warm_start_given", !options.warm_start.is_null()}};
+}
+
+}  // namespace
+
+std::string ToString(AcquisitionKind kind) {
+  switch (kind) {
+    case AcquisitionKind::kExpectedImprovement:
+      return "ei";
+    case AcquisitionKind::kUpperConfidenceBound:
+      return "ucb";
+    case AcquisitionKind::kProbabilityOfImprovement:
+      return "pi";
+  }
+  return "?";
+}
+
+std::optional<AcquisitionKind> ParseAcquisitionKind(const std::string& text) {
+  for (auto kind : {AcquisitionKind::kExpectedImprovement, AcquisitionKind::kUpperConfidenceBound,
+                    AcquisitionKind::kProbabilityOfImprovement}) {
+    if (ToString(kind) == text) return kind;
+  }
+  return std::nullopt;
+}
+
+std::string ToString(BatchPolicy policy) {
+  return policy == BatchPolicy::kLocalPenalization ? "penalization" : "believer";
+}
+
+std::optional<BatchPolicy> ParseBatchPolicy(const std::string& text) {
+  if (text == "penalization") return BatchPolicy::kLocalPenalization;
+  if (text == "believer") return BatchPolicy::kKrigingBeliever;
+  return std::nullopt;
+}
+
+std::string ToString(KernelKind kind) {
+  switch (kind) {
+    case KernelKind::kMatern52:
+      return "matern52";
+    case KernelKind::kMatern32:
+      return "matern32";
+    case KernelKind::kRbf:
+      return "rbf";
+  }
+  return "?";
+}
+
+std::optional<KernelKind> ParseKernelKind(const std::string& text) {
+  for (auto kind : {KernelKind::kMatern52, KernelKind::kMatern32, KernelKind::kRbf}) {
+    if (ToString(kind) == text) return kind;
+  }
+  return std::nullopt;
+}
+
+std::vector<std::string> SuggestOptions::Validate(const space::Space& space) const {
+  std::vector<std::string> messages;
+  for (const Issue& issue : OptionIssues(space, *this)) {
+    messages.push_back(issue.path + ": " + issue.message);
+  }
+  return messages;
+}
+
+nlohmann::json SuggestSummary::ToJson() const {
+  return {{"termination", termination},
+          {"message", message},
+          {"warnings", warnings},
+          {"model", model},
+          {"used", used},
+          {"fit_seconds", fit_seconds},
+          {"optimize_seconds", optimize_seconds}};
+}
+
+SuggestResult Suggest(const space::Space& space, const std::vector<Observation>& observations,
+                      const std::vector<std::vector<double>>& pending,
+                      const SuggestOptions& options, ProgressSink* progress) {
+  ValidateInput(space, observations, pending, options);
+  SuggestResult result;
+  SuggestSummary& summary = result.summary;
+  summary.used["given"] = OptionsJson(options);
+  summary.used["num_observations"] = observations.size();
+  summary.used["num_pending"] = pending.size();
+  std::vector<int> shared;
+  for (const std::string& name : options.shared) shared.push_back(space.Index(name));
+
+  std::set<std::vector<double>> exclude;
+  if (!options.allow_duplicates) {
+    for (const Observation& o : observations) exclude.insert(space.Snap(o.params));
+    for (const auto& p : pending) exclude.insert(space.Snap(p));
+  }
+  const int num_initial = NumInitial(space, options);
+  summary.used["num_initial"] = num_initial;
+
+  const auto fit_start = Clock::now();
+  std::optional<Model> model;
+  if (static_cast<int>(observations.size()) >= num_initial) {
+    model = FitModel(space, observations, options, progress);
+  }
+  summary.fit_seconds = SecondsSince(fit_start);
+  const auto optimize_start = Clock::now();
+
+  if (!model) {
+    // Initial design: too few observations (or fewer than two distinct points) for a model.
+    auto points = InitialDesign(space, observations, pending, shared, options, exclude);
+    for (auto& raw : points) {
+      result.points.push_back({std::move(raw), std::nan(""), std::nan(""), std::nan("")});
+    }
+    summary.used["design"] = "initial";
+    summary.used["initial_design"] = "greedy maximin over scrambled Sobol feasible candidates";
+    summary.optimize_seconds = SecondsSince(optimize_start);
+    const int found = static_cast<int>(result.points.size());
+    summary.termination = found == 0                   ? "no_feasible_point"
+                          : found < options.batch_size ? "partial"
+                                                       : "initial_design";
+    summary.message = found == 0
+                          ? "no feasible point found for the initial design"
+                          : "space-filling initial design (" + std::to_string(observations.size()) +
+                                " of " + std::to_string(num_initial) + " initial observations)";
+    return result;
+  }
+
+  const gp::Posterior& posterior = model->posterior;
+  summary.model = posterior.ToJson();
+  summary.used["fit"] = model->fit.ToJson();
+  summary.used["design"] = "model";
+  for (const std::string& w : model->fit.warnings) summary.warnings.push_back("fit: " + w);
+
+  double lipschitz = 0;
+  const bool penalize = options.batch_policy == BatchPolicy::kLocalPenalization &&
+                        (options.batch_size > 1 || !pending.empty());
+  if (penalize) {
+    acquisition::LipschitzOptions lipschitz_options;
+    lipschitz_options.seed = SeedOf(options.seed, kLipschitzStream);
+    lipschitz = acquisition::EstimateLipschitz(posterior, lipschitz_options);
+    summary.used["lipschitz"] = lipschitz;
+  }
+  const acquisition::Options acquisition_options = AcquisitionOptions(options);
+  summary.used["incumbent"] = acquisition::IncumbentValue(posterior, acquisition_options);
+  summary.used["acquisition"] = ToString(options.acquisition);
+  summary.used["batch_policy"] = options.batch_size > 1 || !pending.empty()
+                                     ? nlohmann::json(ToString(options.batch_policy))
+                                     : nlohmann::json("none (single point, nothing pending)");
+  summary.used["kernel"] = ToString(options.kernel);
+
+  BatchBuilder builder(space, posterior, pending, options, exclude, lipschitz);
+  MaximizeStats stats;
+  bool cancelled = false;
+  Batch batch;
+  nlohmann::json shared_trace = nlohmann::json::array();
+  if (shared.empty()) {
+    batch = builder.Build({}, options.seed, stats, progress, &cancelled);
+  } else {
+    batch = SharedBatch(space, builder, shared, options, stats, shared_trace, progress, &cancelled);
+    summary.used["shared"] = {{"names", options.shared}, {"rounds", shared_trace}};
+  }
+  summary.used["batch_acquisition"] = batch.score;
+  summary.used["maximize"] = {
+      {"num_candidates", stats.num_candidates},
+      {"num_feasible_candidates", stats.num_feasible_candidates},
+      {"num_lbfgs_starts", stats.num_starts},
+      {"num_failed_starts", stats.num_failed_starts},
+      {"num_repaired", stats.num_repaired},
+      {"num_neighbourhood_moves", stats.num_neighbourhood_moves},
+      {"categoricals", stats.enumerated_categoricals ? "enumerated" : "sampled"}};
+  if (stats.num_failed_starts > 0) {
+    summary.warnings.push_back(std::to_string(stats.num_failed_starts) +
+                               " acquisition L-BFGS start(s) stopped early; their best points "
+                               "were kept");
+  }
+
+  if (!batch.slots.empty()) {
+    Eigen::MatrixXd x(static_cast<Eigen::Index>(batch.slots.size()), space.encoded_dim());
+    for (std::size_t s = 0; s < batch.slots.size(); ++s) {
+      x.row(static_cast<Eigen::Index>(s)) = batch.slots[s].encoded.transpose();
+    }
+    Eigen::VectorXd mean, variance;
+    posterior.Predict(x, &mean, &variance);
+    for (std::size_t s = 0; s < batch.slots.size(); ++s) {
+      const auto e = static_cast<Eigen::Index>(s);
+      result.points.push_back({batch.slots[s].raw, mean[e], std::sqrt(std::max(variance[e], 0.0)),
+                               batch.slots[s].value});
+    }
+  }
+  summary.optimize_seconds = SecondsSince(optimize_start);
+  const int found = static_cast<int>(result.points.size());
+  if (cancelled) {
+    summary.termination = "cancelled";
+    summary.message = "cancelled by the progress sink after " + std::to_string(found) + " point(s)";
+  } else if (found == 0) {
+    summary.termination = "no_feasible_point";
+    summary.message = "no feasible point that is not measured or pending was found";
+  } else if (found < options.batch_size) {
+    summary.termination = "partial";
+    summary.message = "found " + std::to_string(found) + " of " +
+                      std::to_string(options.batch_size) + " distinct feasible points";
+  } else {
+    summary.termination = "converged";
+    summary.message = "suggested " + std::to_string(found) + " point(s)";
+  }
+  return result;
+}
+
+std::optional<std::vector<Prediction>> Predict(const space::Space& space,
+                                               const std::vector<Observation>& observations,
+                                               const std::vector<std::vector<double>>& points,
+                                               const SuggestOptions& options) {
+  ValidateInput(space, observations, points, options, "/points");
+  auto model = FitModel(space, observations, options, nullptr);
+  if (!model) return std::nullopt;
+  auto acquisition = acquisition::Make(ToAcquisition(options.acquisition), model->posterior,
+                                       AcquisitionOptions(options));
+  std::vector<Prediction> predictions;
+  for (const auto& raw : points) {
+    const Eigen::VectorXd u = space.Encode(raw).cwiseMax(0.0).cwiseMin(1.0);
+    double mean = 0;
+    double variance = 0;
+    model->posterior.PredictWithGradient(u, &mean, &variance, nullptr, nullptr);
+    predictions.push_back(
+        {mean, std::sqrt(std::max(variance, 0.0)), acquisition->Evaluate(u, nullptr)});
+  }
+  return predictions;
+}
+
+}  // namespace kyoso::optimize
