@@ -199,8 +199,10 @@ test('model views: every plot holds data', async () => {
   assert.equal(volume.length, 5, 'five stacked slices');
   assert.equal(volume[0].type, 'surface');
   // Moving the slice plane changes which slice is opaque.
-  await page.fill('#slice-plane', '3');
-  await page.dispatchEvent('#slice-plane', 'input');
+  await page.$eval('#slice-plane', (input) => {
+    input.value = '3';
+    input.dispatchEvent(new Event('input', {bubbles: true}));
+  });
   await page.waitForFunction(() => document.getElementById('plot-3d').data[3].opacity === 1);
   // Axes carry the user's units.
   const title = await page.evaluate(() => document.getElementById('plot-slice').layout.xaxis.title.text);

@@ -60,7 +60,7 @@ function creationForm(ctx) {
       Object.entries(cells).map(([k, el]) => h('td', {dataset: {field: k}}, el)),
       h('td', {}, h('button', {type: 'button', class: 'small', title: 'remove',
         onclick: () => { row.remove(); validate(); }}, '×')));
-    row.cells = cells;
+    row.fields = cells;
     function sync() {
       const kind = type.value;
       cells.low.disabled = cells.high.disabled = kind === 'categorical';
@@ -85,7 +85,7 @@ function creationForm(ctx) {
       Object.entries(cells).map(([k, el]) => h('td', {dataset: {field: k}}, el)),
       h('td', {}, h('button', {type: 'button', class: 'small',
         onclick: () => { row.remove(); validate(); }}, '×')));
-    row.cells = cells;
+    row.fields = cells;
     objectiveBody.append(row);
   }
 
@@ -105,7 +105,7 @@ function creationForm(ctx) {
     const spec = {name: nameInput.value.trim(), parameters: [], objectives: [], constraints: []};
     if (description.value.trim()) spec.description = description.value.trim();
     for (const row of paramBody.children) {
-      const c = row.cells;
+      const c = row.fields;
       const p = {name: c.name.value.trim(), type: c.type.value};
       if (p.type === 'categorical') {
         p.choices = c.choices.value.split(',').map((s) => s.trim()).filter(Boolean);
@@ -119,7 +119,7 @@ function creationForm(ctx) {
       spec.parameters.push(p);
     }
     for (const row of objectiveBody.children) {
-      const c = row.cells;
+      const c = row.fields;
       const o = {name: c.name.value.trim(), direction: c.direction.value};
       if (c.unit.value.trim()) o.unit = c.unit.value.trim();
       spec.objectives.push(o);
@@ -137,12 +137,12 @@ function creationForm(ctx) {
       const row = paramBody.children[Number(m[1])];
       if (!row) return null;
       const key = {scale: 'log', type: 'type'}[m[2]] || m[2] || 'name';
-      return row.cells[key] || row.cells.name;
+      return row.fields[key] || row.fields.name;
     }
     m = path.match(/^\/objectives\/(\d+)(?:\/(\w+))?/);
     if (m) {
       const row = objectiveBody.children[Number(m[1])];
-      return row ? (row.cells[m[2]] || row.cells.name) : null;
+      return row ? (row.fields[m[2]] || row.fields.name) : null;
     }
     if (path === '/name') return nameInput;
     return null;
