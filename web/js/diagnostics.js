@@ -21,7 +21,8 @@ export async function render(root, ctx) {
         `/model/diagnostics?objective=${encodeURIComponent(objective)}`));
       const ls = out.length_scales;
       await plot(scalesPlot, [{type: 'bar', x: ls.map((s) => s.name), y: ls.map((s) => s.relevance),
-        marker: {color: COLORS[0]}, text: ls.map((s) => `length scale ${fmt(s.lengthscale, 3)} (unit cube)`)}],
+        marker: {color: COLORS[0]}, textposition: 'none',
+        hovertext: ls.map((s) => `length scale ${fmt(s.lengthscale, 3)} (unit cube)`)}],
       {title: {text: 'relevance = 1 / length scale (unit cube)'}, yaxis: {title: {text: 'relevance'}},
         height: 340});
       clear(scalesTable, h('table', {class: 'grid'}, h('thead', {}, h('tr', {},
@@ -71,7 +72,7 @@ export async function render(root, ctx) {
     } else {
       message(curvePlot, 'Nothing measured yet.');
     }
-    clear(compareBox, h('table', {class: 'grid', id: 'compare-table'},
+    clear(compareBox, h('div', {class: 'table-box'}, h('table', {class: 'grid', id: 'compare-table'},
       h('thead', {}, h('tr', {}, ['loop', 'source', 'experiments', 'measured', 'pending', 'failed',
         'withdrawn', 'best', 'best at (loop / campaign #)', 'when', 'improved', 'calibration: mean z',
         'rms z', 'within 2σ'].map((t) => h('th', {}, t)))),
@@ -86,7 +87,7 @@ export async function render(root, ctx) {
         h('td', {class: 'num'}, l.calibration.count ? fmt(l.calibration.mean_z, 3) : '—'),
         h('td', {class: 'num'}, l.calibration.count ? fmt(l.calibration.rms_z, 3) : '—'),
         h('td', {class: 'num'}, l.calibration.count
-          ? `${fmt(100 * l.calibration.within_2sd, 3)}% of ${l.calibration.count}` : '—'))))));
+          ? `${fmt(100 * l.calibration.within_2sd, 3)}% of ${l.calibration.count}` : '—')))))));
   }
 
   async function load() {

@@ -45,9 +45,11 @@ export async function render(root, ctx) {
     return set;
   }
 
+  // Every parameter but the 1-D slice's x gets a slider; those on the heatmap axes (y, and z of
+  // the stacked slices) then move the 1-D slice only.
   function buildSliders() {
-    const skip = plotted();
-    clear(sliders, params.filter((p) => !skip.has(p.name)).map((p) => {
+    const onAxes = plotted();
+    clear(sliders, params.filter((p) => p.name !== xSel.value).map((p) => {
       const value = state.fixed[p.name];
       let input;
       let label;
@@ -71,9 +73,11 @@ export async function render(root, ctx) {
         });
       }
       input.dataset.param = p.name;
-      return h('label', {class: 'slider'}, h('span', {}, p.name), input, label);
+      return h('label', {class: 'slider'},
+        h('span', {}, p.name, onAxes.has(p.name) ? h('small', {class: 'muted'}, ' (1-D only)') : null),
+        input, label);
     }));
-    if (!sliders.children.length) sliders.append(h('span', {class: 'muted'}, 'no other parameters'));
+    if (!sliders.children.length) sliders.append(h('span', {class: 'muted'}, 'one parameter: nothing to fix'));
   }
 
   function body(extra) {
@@ -105,11 +109,13 @@ export async function render(root, ctx) {
       {x: xs, y: out.acquisition, mode: 'lines', yaxis: 'y2', line: {color: COLORS[2]},
         name: `acquisition (${out.acquisition_kind})`},
     ], {
-      title: {text: `${o.name}${o.unit ? ` [${o.unit}]` : ''} along ${out.x.name}`},
+      title: {text: `${o.name}${o.unit ? ` [${o.unit}]` : ''} along ${out.x.name}`, x: 0.01,
+        xanchor: 'left'},
       xaxis: axis(out.x, {anchor: 'y2'}),
       yaxis: {domain: [0.36, 1], title: {text: o.unit ? `${o.name} [${o.unit}]` : o.name}},
       yaxis2: {domain: [0, 0.26], title: {text: out.acquisition_kind}},
-      height: 460, legend: {orientation: 'h', y: 1.12},
+      height: 460,
+      legend: {orientation: 'h', x: 1, xanchor: 'right', y: 1.02, yanchor: 'bottom'},
     });
     return out;
   }
