@@ -47,9 +47,9 @@ class ApiTest : public ::testing::Test {
     options.db = db_;
     options.store.busy_timeout_ms = 200;
     options.max_loo = 20;
-    server_ = std::make_unique<RunningServer>(
-        ServerOptions{}, Authenticator::SingleToken("kato", kToken),
-        [&](Server& s) { RegisterCampaignApi(s, options); });
+    server_ =
+        std::make_unique<RunningServer>(ServerOptions{}, Authenticator::SingleToken("kato", kToken),
+                                        [&](Server& s) { RegisterCampaignApi(s, options); });
   }
   void TearDown() override {
     server_.reset();
@@ -67,10 +67,10 @@ class ApiTest : public ::testing::Test {
     auto client = server_->Client();
     httplib::Headers headers;
     if (auth) headers.emplace("Authorization", std::string("Bearer ") + kToken);
-    httplib::Result r = method == "GET"
-                            ? client.Get(path, headers)
-                            : client.Post(path, headers, body.is_null() ? "" : body.dump(),
-                                          "application/json");
+    httplib::Result r =
+        method == "GET"
+            ? client.Get(path, headers)
+            : client.Post(path, headers, body.is_null() ? "" : body.dump(), "application/json");
     EXPECT_TRUE(r) << method << " " << path;
     Answer a{r->status, nullptr, r->body, r->get_header_value("Retry-After")};
     if (r->get_header_value("Content-Type").find("json") != std::string::npos) {
@@ -81,6 +81,9 @@ class ApiTest : public ::testing::Test {
   // Creates the campaign and six measured researcher experiments.
   void Seed() {
     ASSERT_EQ(Call("POST", "/api/campaigns", kSpec).status, 201);
+    AddSeedExperiments();
+  }
+  void AddSeedExperiments() {
     const double rows[][4] = {{20, 550, 5, 11000},  {50, 600, 5, 21000}, {80, 650, 10, 15000},
                               {35, 575, 20, 18500}, {65, 620, 3, 19500}, {50, 556, 32, 23000}};
     for (const auto& row : rows) {
@@ -149,9 +152,10 @@ TEST_F(ApiTest, UnauthenticatedWritesAre401AndChangeNothing) {
 
 TEST_F(ApiTest, ExperimentLifecycleAndErrorStatuses) {
   Seed();
-  const Answer added = Call("POST", "/api/campaigns/sps/experiments",
-                            {{"params", {{"heating_rate", 45}, {"max_temp", 590}, {"hold_time", 8}}},
-                             {"rationale", "between the two best"}});
+  const Answer added =
+      Call("POST", "/api/campaigns/sps/experiments",
+           {{"params", {{"heating_rate", 45}, {"max_temp", 590}, {"hold_time", 8}}},
+            {"rationale", "between the two best"}});
   ASSERT_EQ(added.status, 201) << added.text;
   const json e = added.body["experiment"];
   EXPECT_EQ(e["status"], "proposed");
@@ -168,14 +172,15 @@ TEST_F(ApiTest, ExperimentLifecycleAndErrorStatuses) {
   const Answer bad_result = Call("POST", base + "/result", {{"results", {{"jc", "high"}}}});
   EXPECT_EQ(bad_result.status, 400);
   EXPECT_EQ(bad_result.body["error"]["issues"][0]["path"], "/results/jc");
-  const Answer done =
-      Call("POST", base + "/result", {{"results", {{"jc", {{"value", 22000}, {"uncertainty", 400}}}}}});
+  const Answer done = Call("POST", base + "/result",
+                           {{"results", {{"jc", {{"value", 22000}, {"uncertainty", 400}}}}}});
   ASSERT_EQ(done.status, 200) << done.text;
   EXPECT_EQ(done.body["experiment"]["status"], "done");
   EXPECT_EQ(Call("POST", base + "/result", {{"results", {{"jc", 1}}}}).status, 409);
   EXPECT_EQ(Call("POST", base + "/withdraw", {{"reason", "late"}}).status, 409);
-  const Answer corrected = Call("POST", base + "/correct",
-                                {{"objective", "jc"}, {"value", 21500}, {"reason", "recalibrated"}});
+  const Answer corrected =
+      Call("POST", base + "/correct",
+           {{"objective", "jc"}, {"value", 21500}, {"reason", "recalibrated"}});
   ASSERT_EQ(corrected.status, 200) << corrected.text;
   kyoso::testing::ExpectClose(corrected.body["experiment"]["results"]["jc"]["value"], 21500, 0, 0);
 
@@ -199,7 +204,8 @@ TEST_F(ApiTest, ExperimentLifecycleAndErrorStatuses) {
 
 TEST_F(ApiTest, SuggestStoresTheBatchAndReviseKeepsTheEnginesOriginal) {
   Seed();
-  const Answer bad = Call("POST", "/api/campaigns/sps/suggest", {{"batch", 0}, {"acquisition", "xx"}});
+  const Answer bad =
+      Call("POST", "/api/campaigns/sps/suggest", {{"batch", 0}, {"acquisition", "xx"}});
   ASSERT_EQ(bad.status, 400);
   EXPECT_EQ(bad.body["error"]["issues"].size(), 2u);
   EXPECT_EQ(NumExperiments(), 6u);
@@ -222,9 +228,9 @@ TEST_F(ApiTest, SuggestStoresTheBatchAndReviseKeepsTheEnginesOriginal) {
   json params = first["params"];
   params["max_temp"] = 600;
   params["hold_time"] = 5;
-  const Answer revised = Call("POST", "/api/campaigns/sps/experiments/" + std::to_string(id) +
-                                          "/revise",
-                              {{"params", params}, {"rationale", "our furnace tops out at 600"}});
+  const Answer revised =
+      Call("POST", "/api/campaigns/sps/experiments/" + std::to_string(id) + "/revise",
+           {{"params", params}, {"rationale", "our furnace tops out at 600"}});
   ASSERT_EQ(revised.status, 201) << revised.text;
   EXPECT_EQ(revised.body["experiment"]["source"], "researcher");
   EXPECT_EQ(revised.body["experiment"]["proposer"], "kato");
@@ -232,18 +238,20 @@ TEST_F(ApiTest, SuggestStoresTheBatchAndReviseKeepsTheEnginesOriginal) {
   EXPECT_EQ(revised.body["replaces"]["source"], "engine");
   EXPECT_EQ(revised.body["replaces"]["params"], first["params"]);  // the original is kept
   const std::string reason = revised.body["replaces"]["reason"];
-  EXPECT_NE(reason.find("replaced by #" + std::to_string(revised.body["experiment"]["id"].get<int>())),
-            std::string::npos);
+  EXPECT_NE(
+      reason.find("replaced by #" + std::to_string(revised.body["experiment"]["id"].get<int>())),
+      std::string::npos);
   // Only a proposed experiment can be revised; a bad body writes nothing.
   const std::size_t before = NumExperiments();
   EXPECT_EQ(Call("POST", "/api/campaigns/sps/experiments/" + std::to_string(id) + "/revise",
-                 {{"params", params}}).status,
+                 {{"params", params}})
+                .status,
             409);
   params["max_temp"] = 9999;
   const int other = s.body["experiments"][1]["id"];
-  const Answer out_of_bounds = Call(
-      "POST", "/api/campaigns/sps/experiments/" + std::to_string(other) + "/revise",
-      {{"params", params}});
+  const Answer out_of_bounds =
+      Call("POST", "/api/campaigns/sps/experiments/" + std::to_string(other) + "/revise",
+           {{"params", params}});
   EXPECT_EQ(out_of_bounds.status, 400);
   EXPECT_EQ(NumExperiments(), before);
   EXPECT_EQ(Call("GET", "/api/campaigns/sps/experiments/" + std::to_string(other))
@@ -253,15 +261,17 @@ TEST_F(ApiTest, SuggestStoresTheBatchAndReviseKeepsTheEnginesOriginal) {
 
 TEST_F(ApiTest, CsvImportIsAllOrNothingAndExportRoundTrips) {
   ASSERT_EQ(Call("POST", "/api/campaigns", kSpec).status, 201);
-  const Answer bad = Call("POST", "/api/campaigns/sps/import",
-                          {{"csv", "heating_rate,max_temp,hold_time,jc\n20,550,5,1\n30,abc,5,2\n"}});
+  const Answer bad =
+      Call("POST", "/api/campaigns/sps/import",
+           {{"csv", "heating_rate,max_temp,hold_time,jc\n20,550,5,1\n30,abc,5,2\n"}});
   ASSERT_EQ(bad.status, 400);
   EXPECT_NE(bad.body["error"]["issues"][0]["path"].get<std::string>().find("line 3"),
             std::string::npos)
       << bad.text;
   EXPECT_EQ(NumExperiments(), 0u);
-  const Answer good = Call("POST", "/api/campaigns/sps/import",
-                           {{"csv", "heating_rate,max_temp,hold_time,jc\n20,550,5,1\n30,560,5,2\n"}});
+  const Answer good =
+      Call("POST", "/api/campaigns/sps/import",
+           {{"csv", "heating_rate,max_temp,hold_time,jc\n20,550,5,1\n30,560,5,2\n"}});
   ASSERT_EQ(good.status, 201) << good.text;
   EXPECT_EQ(good.body["imported"], 2);
   EXPECT_EQ(good.body["layout"], "boxvia");
@@ -279,8 +289,9 @@ TEST_F(ApiTest, ALockedDatabaseAnswers503WithRetryAfterAndWritesNothing) {
   sqlite3* other = nullptr;
   ASSERT_EQ(sqlite3_open(db_.c_str(), &other), SQLITE_OK);
   ASSERT_EQ(sqlite3_exec(other, "BEGIN IMMEDIATE", nullptr, nullptr, nullptr), SQLITE_OK);
-  const Answer busy = Call("POST", "/api/campaigns/sps/experiments",
-                           {{"params", {{"heating_rate", 45}, {"max_temp", 590}, {"hold_time", 8}}}});
+  const Answer busy =
+      Call("POST", "/api/campaigns/sps/experiments",
+           {{"params", {{"heating_rate", 45}, {"max_temp", 590}, {"hold_time", 8}}}});
   EXPECT_EQ(busy.status, 503) << busy.text;
   EXPECT_EQ(busy.body["error"]["code"], "store.busy");
   EXPECT_EQ(busy.retry_after, "1");
@@ -295,7 +306,7 @@ TEST_F(ApiTest, ModelViewsHaveConsistentShapesAndInvariants) {
   const Answer empty = Call("POST", "/api/campaigns/sps/model/slice", slice_request);
   EXPECT_EQ(empty.status, 409);
   EXPECT_EQ(empty.body["error"]["code"], "model.insufficient_data");
-  Seed();
+  AddSeedExperiments();
 
   const Answer slice = Call("POST", "/api/campaigns/sps/model/slice", slice_request);
   ASSERT_EQ(slice.status, 200) << slice.text;
@@ -323,13 +334,14 @@ TEST_F(ApiTest, ModelViewsHaveConsistentShapesAndInvariants) {
   ASSERT_EQ(grid.status, 200) << grid.text;
   ASSERT_EQ(grid.body["mean"].size(), 7u);     // rows: y
   ASSERT_EQ(grid.body["mean"][0].size(), 7u);  // columns: x
-  const Answer stacked = Call("POST", "/api/campaigns/sps/model/grid",
-                              {{"x", "heating_rate"}, {"y", "max_temp"}, {"z", "hold_time"},
-                               {"num", 5}, {"num_z", 3}});
+  const Answer stacked = Call(
+      "POST", "/api/campaigns/sps/model/grid",
+      {{"x", "heating_rate"}, {"y", "max_temp"}, {"z", "hold_time"}, {"num", 5}, {"num_z", 3}});
   ASSERT_EQ(stacked.status, 200) << stacked.text;
   ASSERT_EQ(stacked.body["slices"].size(), 3u);
   kyoso::testing::ExpectClose(stacked.body["slices"][2]["z"], 60, 1e-12, 0);
-  const Answer same = Call("POST", "/api/campaigns/sps/model/grid", {{"x", "max_temp"}, {"y", "max_temp"}});
+  const Answer same =
+      Call("POST", "/api/campaigns/sps/model/grid", {{"x", "max_temp"}, {"y", "max_temp"}});
   EXPECT_EQ(same.status, 400);
   EXPECT_EQ(same.body["error"]["issues"][0]["path"], "/y");
 
@@ -343,10 +355,10 @@ TEST_F(ApiTest, ModelViewsHaveConsistentShapesAndInvariants) {
   ASSERT_EQ(diag.body["loo"].size(), 6u);
   kyoso::testing::ExpectClose(diag.body["loo"][1]["observed"], 21000, 0, 0);
 
-  const Answer predicted = Call(
-      "POST", "/api/campaigns/sps/predict",
-      {{"points", {{{"heating_rate", 50}, {"max_temp", 556}, {"hold_time", 32}},
-                   {{"heating_rate", 50}, {"max_temp", 700}, {"hold_time", 1}}}}});
+  const Answer predicted = Call("POST", "/api/campaigns/sps/predict",
+                                {{"points",
+                                  {{{"heating_rate", 50}, {"max_temp", 556}, {"hold_time", 32}},
+                                   {{"heating_rate", 50}, {"max_temp", 700}, {"hold_time", 1}}}}});
   ASSERT_EQ(predicted.status, 200) << predicted.text;
   EXPECT_TRUE(predicted.body["predictions"][0]["feasible"].get<bool>());
   EXPECT_FALSE(predicted.body["predictions"][1]["feasible"].get<bool>());  // 700 - 20 > 600

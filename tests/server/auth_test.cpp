@@ -65,8 +65,8 @@ TEST(Authenticator, SingleTokenNamesItsUser) {
 }
 
 TEST(Authenticator, NamedUsersAreTellApartAndEmptyListIsRefused) {
-  const Authenticator auth = Authenticator::FromUsers(
-      {{"alice", Sha256Hex("token-a")}, {"bob", Sha256Hex("token-b")}});
+  const Authenticator auth =
+      Authenticator::FromUsers({{"alice", Sha256Hex("token-a")}, {"bob", Sha256Hex("token-b")}});
   EXPECT_FALSE(auth.single_token());
   EXPECT_EQ(auth.Authenticate("token-a"), std::optional<std::string>("alice"));
   EXPECT_EQ(auth.Authenticate("token-b"), std::optional<std::string>("bob"));

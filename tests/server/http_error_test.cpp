@@ -29,7 +29,10 @@ TEST(ToHttpError, InputErrorIs400WithEveryIssueAndPath) {
 TEST(ToHttpError, StoreAndCampaignCodesMapToTheirStatus) {
   EXPECT_EQ(Map(Error("store.experiment_not_found", "no #9")).status, 404);
   EXPECT_EQ(Map(Error("store.campaign_not_found", "no x")).status, 404);
-  EXPECT_EQ(Map(InputError("", "campaign.not_found", "no x")).status, 400);  // input wins
+  // The code decides even when a use case reports it as InputError.
+  EXPECT_EQ(Map(InputError("", "campaign.not_found", "no x")).status, 404);
+  EXPECT_EQ(Map(InputError("/name", "store.duplicate_campaign", "taken")).status, 409);
+  EXPECT_EQ(Map(InputError("/params/x", "params.out_of_bounds", "too hot")).status, 400);
   EXPECT_EQ(Map(Error("campaign.none", "empty db")).status, 404);
   EXPECT_EQ(Map(Error("store.bad_transition", "done -> running")).status, 409);
   EXPECT_EQ(Map(Error("store.duplicate_campaign", "taken")).status, 409);

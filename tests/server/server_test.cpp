@@ -42,14 +42,15 @@ struct Fixture {
           s.AddRoute(Method::kGet, "/api/items/([^/]+)", "item", [](const ApiRequest& r) {
             return ApiResponse::Json({{"name", r.PathParam(1)}});
           });
-          s.AddRoute(Method::kGet, "/api/fail/([a-z_.]+)", "fail", [](const ApiRequest& r)
-                                                                        -> ApiResponse {
-            const std::string code = r.PathParam(1);
-            if (code == "input") throw InputError("/batch", "request.range", "batch must be >= 1");
-            if (code == "internal") throw InternalError("invariant broken");
-            if (code == "std") throw std::runtime_error("boom");
-            throw Error(code, "mapped " + code);
-          });
+          s.AddRoute(Method::kGet, "/api/fail/([a-z_.]+)", "fail",
+                     [](const ApiRequest& r) -> ApiResponse {
+                       const std::string code = r.PathParam(1);
+                       if (code == "input")
+                         throw InputError("/batch", "request.range", "batch must be >= 1");
+                       if (code == "internal") throw InternalError("invariant broken");
+                       if (code == "std") throw std::runtime_error("boom");
+                       throw Error(code, "mapped " + code);
+                     });
         });
   }
 };
@@ -106,8 +107,8 @@ TEST(Server, QueryTokenSetsAnHttpOnlyCookieThatAuthenticatesLaterRequests) {
   EXPECT_EQ(client.Post("/api/echo", same, "{}", "application/json")->status, 200);
 
   // Signing in with a pasted token.
-  auto login = client.Post("/api/login", std::string(R"({"token":")") + kToken + "\"}",
-                           "application/json");
+  auto login =
+      client.Post("/api/login", std::string(R"({"token":")") + kToken + "\"}", "application/json");
   EXPECT_EQ(login->status, 200);
   EXPECT_NE(login->get_header_value("Set-Cookie").find("kyoso_token="), std::string::npos);
   EXPECT_EQ(client.Post("/api/login", R"({"token":"x"})", "application/json")->status, 401);
@@ -116,7 +117,8 @@ TEST(Server, QueryTokenSetsAnHttpOnlyCookieThatAuthenticatesLaterRequests) {
 TEST(Server, BadBodiesGet400WithTheJsonPosition) {
   Fixture f;
   auto client = f.server->Client();
-  auto syntax = client.Post("/api/echo", Bearer(), "{\n  \"a\": 1,\n  \"b\": }", "application/json");
+  auto syntax =
+      client.Post("/api/echo", Bearer(), "{\n  \"a\": 1,\n  \"b\": }", "application/json");
   ASSERT_EQ(syntax->status, 400);
   const auto error = Json(syntax)["error"];
   EXPECT_EQ(error["code"], "json.syntax");
@@ -159,12 +161,13 @@ TEST(Server, ASlowRequestDoesNotBlockAFastOne) {
   options.num_threads = 4;
   RunningServer server(options, Authenticator::SingleToken("kato", kToken), [&](Server& s) {
     s.AddRoute(Method::kPost, "/api/slow", "slow", [&](const ApiRequest&) {
-      slow_saw_fast = fast_done_future.wait_for(std::chrono::seconds(20)) ==
-                      std::future_status::ready;
+      slow_saw_fast =
+          fast_done_future.wait_for(std::chrono::seconds(20)) == std::future_status::ready;
       return ApiResponse::Json({{"slow", true}});
     });
-    s.AddRoute(Method::kGet, "/api/fast", "fast",
-               [](const ApiRequest&) { return ApiResponse::Json({{"fast", true}}); });
+    s.AddRoute(Method::kGet, "/api/fast", "fast", [](const ApiRequest&) {
+      return ApiResponse::Json({{"fast", true}});
+    });
   });
   auto slow = std::async(std::launch::async, [&] {
     auto client = server.Client();

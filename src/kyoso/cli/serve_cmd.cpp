@@ -97,8 +97,8 @@ void Serve(const ServeOptions& options) {
                {"port", http.port()},
                {"mode", token.empty() ? "users" : "single_token"}});
   } else {
-    std::cout << "kyoso serve: listening on " << options.host << ":" << http.port()
-              << " (database " << options.common.db << ")\n";
+    std::cout << "kyoso serve: listening on " << options.host << ":" << http.port() << " (database "
+              << options.common.db << ")\n";
     if (!token.empty()) {
       std::cout << "open this URL (it holds your access token):\n  " << url << "?token=" << token
                 << std::endl;

@@ -119,10 +119,10 @@ nlohmann::json Revise(store::Store& store, const campaign::Campaign& c, store::E
                          store::ToString(original.source) + " " + original.proposer + ": " +
                          original.params.dump() + "]";
     const campaign::AddOutcome added = campaign::AddProposal(s, c, proposal);
-    const store::Experiment withdrawn = campaign::Withdraw(
-        s, c, id, who,
-        "revised by " + who + " before running; replaced by #" +
-            std::to_string(added.experiment.id));
+    const store::Experiment withdrawn =
+        campaign::Withdraw(s, c, id, who,
+                           "revised by " + who + " before running; replaced by #" +
+                               std::to_string(added.experiment.id));
     out = {{"experiment", campaign::ExperimentJson(added.experiment)},
            {"replaces", campaign::ExperimentJson(withdrawn)},
            {"warnings", IssuesJson(added.warnings)}};
@@ -135,24 +135,23 @@ nlohmann::json Revise(store::Store& store, const campaign::Campaign& c, store::E
 void RegisterCampaignApi(Server& server, const ApiOptions& options) {
   const ApiOptions o = options;
 
-  server.AddRoute(Method::kGet, "/api/campaigns", "list campaigns (kyoso campaigns)",
-                  [o](const ApiRequest&) {
-                    auto store = Open(o);
-                    nlohmann::json list = nlohmann::json::array();
-                    for (const store::CampaignRecord& record : store->ListCampaigns()) {
-                      nlohmann::json json = campaign::CampaignJson(record);
-                      const auto all = store->ListExperiments(record.id);
-                      nlohmann::json counts = nlohmann::json::object();
-                      for (const store::Experiment& e : all) {
-                        counts[store::ToString(e.status)] =
-                            counts.value(store::ToString(e.status), 0) + 1;
-                      }
-                      json["num_experiments"] = all.size();
-                      json["counts"] = counts;
-                      list.push_back(json);
-                    }
-                    return ApiResponse::Json({{"campaigns", list}});
-                  });
+  server.AddRoute(
+      Method::kGet, "/api/campaigns", "list campaigns (kyoso campaigns)", [o](const ApiRequest&) {
+        auto store = Open(o);
+        nlohmann::json list = nlohmann::json::array();
+        for (const store::CampaignRecord& record : store->ListCampaigns()) {
+          nlohmann::json json = campaign::CampaignJson(record);
+          const auto all = store->ListExperiments(record.id);
+          nlohmann::json counts = nlohmann::json::object();
+          for (const store::Experiment& e : all) {
+            counts[store::ToString(e.status)] = counts.value(store::ToString(e.status), 0) + 1;
+          }
+          json["num_experiments"] = all.size();
+          json["counts"] = counts;
+          list.push_back(json);
+        }
+        return ApiResponse::Json({{"campaigns", list}});
+      });
 
   server.AddRoute(Method::kPost, "/api/campaigns", "create a campaign from a spec (kyoso init)",
                   [o](const ApiRequest& request) {
@@ -297,8 +296,8 @@ void RegisterCampaignApi(Server& server, const ApiOptions& options) {
         ObjectReader reader(body, "", issues);
         campaign::Proposal proposal;
         if (const nlohmann::json* params = reader.Get("params", true)) proposal.params = *params;
-        proposal.results = ReadMeasurements(reader.Get("results"), "/results", request.user(),
-                                            issues);
+        proposal.results =
+            ReadMeasurements(reader.Get("results"), "/results", request.user(), issues);
         proposal.rationale = reader.String("rationale").value_or("");
         proposal.by = request.user();
         reader.CheckNoUnknownKeys();
@@ -309,44 +308,46 @@ void RegisterCampaignApi(Server& server, const ApiOptions& options) {
                                  201);
       });
 
-  server.AddRoute(Method::kGet, kExperiment, "one experiment with its history (kyoso show)",
-                  [o](const ApiRequest& request) {
-                    auto store = Open(o);
-                    const campaign::Campaign c = campaign::Open(*store, request.PathParam(1));
-                    return ApiResponse::Json({{"experiment", DetailJson(campaign::Show(
-                                                                 *store, c, ExperimentIdParam(request)))}});
-                  });
+  server.AddRoute(
+      Method::kGet, kExperiment, "one experiment with its history (kyoso show)",
+      [o](const ApiRequest& request) {
+        auto store = Open(o);
+        const campaign::Campaign c = campaign::Open(*store, request.PathParam(1));
+        return ApiResponse::Json(
+            {{"experiment", DetailJson(campaign::Show(*store, c, ExperimentIdParam(request)))}});
+      });
 
-  server.AddRoute(Method::kPost, std::string(kExperiment) + "/start",
-                  "proposed -> running (kyoso start)", [o](const ApiRequest& request) {
-                    request.JsonBody();  // may be empty; a malformed body is still a 400
-                    auto store = Open(o);
-                    const campaign::Campaign c = campaign::Open(*store, request.PathParam(1));
-                    return ApiResponse::Json({{"experiment", campaign::ExperimentJson(campaign::Start(
-                                                                 *store, c, ExperimentIdParam(request),
-                                                                 request.user()))}});
-                  });
+  server.AddRoute(
+      Method::kPost, std::string(kExperiment) + "/start", "proposed -> running (kyoso start)",
+      [o](const ApiRequest& request) {
+        request.JsonBody();  // may be empty; a malformed body is still a 400
+        auto store = Open(o);
+        const campaign::Campaign c = campaign::Open(*store, request.PathParam(1));
+        return ApiResponse::Json(
+            {{"experiment", campaign::ExperimentJson(campaign::Start(
+                                *store, c, ExperimentIdParam(request), request.user()))}});
+      });
 
-  server.AddRoute(Method::kPost, std::string(kExperiment) + "/result",
-                  "record measurements (kyoso result): {results: {objective: value}}",
-                  [o](const ApiRequest& request) {
-                    const nlohmann::json body = request.JsonBody();
-                    IssueList issues;
-                    ObjectReader reader(body, "", issues);
-                    auto results = ReadMeasurements(reader.Get("results", true), "/results",
-                                                    request.user(), issues);
-                    reader.CheckNoUnknownKeys();
-                    if (reader.Has("results") && results.empty() && issues.empty()) {
-                      reader.AddIssue("results", "request.empty", "no results given");
-                    }
-                    issues.ThrowIfAny();
-                    auto store = Open(o);
-                    const campaign::Campaign c = campaign::Open(*store, request.PathParam(1));
-                    return ApiResponse::Json(
-                        {{"experiment",
-                          campaign::ExperimentJson(campaign::RecordResults(
-                              *store, c, ExperimentIdParam(request), results, request.user()))}});
-                  });
+  server.AddRoute(
+      Method::kPost, std::string(kExperiment) + "/result",
+      "record measurements (kyoso result): {results: {objective: value}}",
+      [o](const ApiRequest& request) {
+        const nlohmann::json body = request.JsonBody();
+        IssueList issues;
+        ObjectReader reader(body, "", issues);
+        auto results =
+            ReadMeasurements(reader.Get("results", true), "/results", request.user(), issues);
+        reader.CheckNoUnknownKeys();
+        if (reader.Has("results") && results.empty() && issues.empty()) {
+          reader.AddIssue("results", "request.empty", "no results given");
+        }
+        issues.ThrowIfAny();
+        auto store = Open(o);
+        const campaign::Campaign c = campaign::Open(*store, request.PathParam(1));
+        return ApiResponse::Json(
+            {{"experiment", campaign::ExperimentJson(campaign::RecordResults(
+                                *store, c, ExperimentIdParam(request), results, request.user()))}});
+      });
 
   for (const char* verb : {"fail", "withdraw"}) {
     const std::string name = verb;
@@ -364,8 +365,9 @@ void RegisterCampaignApi(Server& server, const ApiOptions& options) {
                       const campaign::Campaign c = campaign::Open(*store, request.PathParam(1));
                       const store::ExperimentId id = ExperimentIdParam(request);
                       const store::Experiment e =
-                          name == "fail" ? campaign::Fail(*store, c, id, request.user(), reason)
-                                         : campaign::Withdraw(*store, c, id, request.user(), reason);
+                          name == "fail"
+                              ? campaign::Fail(*store, c, id, request.user(), reason)
+                              : campaign::Withdraw(*store, c, id, request.user(), reason);
                       return ApiResponse::Json({{"experiment", campaign::ExperimentJson(e)}});
                     });
   }
@@ -388,10 +390,9 @@ void RegisterCampaignApi(Server& server, const ApiOptions& options) {
         issues.ThrowIfAny();
         auto store = Open(o);
         const campaign::Campaign c = campaign::Open(*store, request.PathParam(1));
-        return ApiResponse::Json(
-            {{"experiment",
-              campaign::ExperimentJson(campaign::Correct(*store, c, ExperimentIdParam(request),
-                                                         objective, m, request.user(), reason))}});
+        return ApiResponse::Json({{"experiment", campaign::ExperimentJson(campaign::Correct(
+                                                     *store, c, ExperimentIdParam(request),
+                                                     objective, m, request.user(), reason))}});
       });
 
   server.AddRoute(
@@ -408,41 +409,39 @@ void RegisterCampaignApi(Server& server, const ApiOptions& options) {
         auto store = Open(o);
         const campaign::Campaign c = campaign::Open(*store, request.PathParam(1));
         return ApiResponse::Json(
-            Revise(*store, c, ExperimentIdParam(request), *params, rationale, request.user()),
-            201);
+            Revise(*store, c, ExperimentIdParam(request), *params, rationale, request.user()), 201);
       });
 
-  server.AddRoute(Method::kGet, std::string(kCampaign) + "/best",
-                  "best measured experiments (kyoso best); ?objective=&count=",
-                  [o](const ApiRequest& request) {
-                    int count = 1;
-                    if (auto text = request.Query("count")) {
-                      try {
-                        count = std::stoi(*text);
-                      } catch (const std::exception&) {
-                        count = 0;
-                      }
-                      if (count < 1 || count > 1000) {
-                        throw InputError("?count", "request.range", "count must be 1..1000");
-                      }
-                    }
-                    auto store = Open(o);
-                    const campaign::Campaign c = campaign::Open(*store, request.PathParam(1));
-                    return ApiResponse::Json(
-                        {{"experiments",
-                          ExperimentsJson(campaign::Best(*store, c,
-                                                         request.Query("objective").value_or(""),
-                                                         count))}});
-                  });
+  server.AddRoute(
+      Method::kGet, std::string(kCampaign) + "/best",
+      "best measured experiments (kyoso best); ?objective=&count=", [o](const ApiRequest& request) {
+        int count = 1;
+        if (auto text = request.Query("count")) {
+          try {
+            count = std::stoi(*text);
+          } catch (const std::exception&) {
+            count = 0;
+          }
+          if (count < 1 || count > 1000) {
+            throw InputError("?count", "request.range", "count must be 1..1000");
+          }
+        }
+        auto store = Open(o);
+        const campaign::Campaign c = campaign::Open(*store, request.PathParam(1));
+        return ApiResponse::Json(
+            {{"experiments", ExperimentsJson(campaign::Best(
+                                 *store, c, request.Query("objective").value_or(""), count))}});
+      });
 
-  server.AddRoute(Method::kGet, std::string(kCampaign) + "/compare",
-                  "the researcher and engine loops side by side (kyoso compare); ?objective=",
-                  [o](const ApiRequest& request) {
-                    auto store = Open(o);
-                    const campaign::Campaign c = campaign::Open(*store, request.PathParam(1));
-                    return ApiResponse::Json(campaign::ToJson(campaign::Compare(
-                        c.spec, campaign::List(*store, c), request.Query("objective").value_or(""))));
-                  });
+  server.AddRoute(
+      Method::kGet, std::string(kCampaign) + "/compare",
+      "the researcher and engine loops side by side (kyoso compare); ?objective=",
+      [o](const ApiRequest& request) {
+        auto store = Open(o);
+        const campaign::Campaign c = campaign::Open(*store, request.PathParam(1));
+        return ApiResponse::Json(campaign::ToJson(campaign::Compare(
+            c.spec, campaign::List(*store, c), request.Query("objective").value_or(""))));
+      });
 
   server.AddRoute(Method::kGet, std::string(kCampaign) + "/export",
                   "CSV export (kyoso export); ?format=boxvia|full", [o](const ApiRequest& request) {
@@ -458,32 +457,32 @@ void RegisterCampaignApi(Server& server, const ApiOptions& options) {
                                              c.record.name + "-" + format + ".csv");
                   });
 
-  server.AddRoute(Method::kPost, std::string(kCampaign) + "/import",
-                  "CSV import, all or nothing (kyoso import): {csv, layout}",
-                  [o](const ApiRequest& request) {
-                    const nlohmann::json body = request.JsonBody();
-                    IssueList issues;
-                    ObjectReader reader(body, "", issues);
-                    const std::string csv = reader.String("csv", true).value_or("");
-                    campaign::ImportOptions import;
-                    import.by = request.user();
-                    if (auto text = reader.String("layout")) {
-                      import.layout = campaign::ParseCsvLayout(*text);
-                      if (!import.layout) {
-                        reader.AddIssue("layout", "request.format", "layout is boxvia or full");
-                      }
-                    }
-                    reader.CheckNoUnknownKeys();
-                    issues.ThrowIfAny();
-                    auto store = Open(o);
-                    const campaign::Campaign c = campaign::Open(*store, request.PathParam(1));
-                    const campaign::ImportOutcome outcome = campaign::ImportCsv(*store, c, csv, import);
-                    return ApiResponse::Json({{"layout", campaign::ToString(outcome.layout)},
-                                              {"ids", outcome.ids},
-                                              {"imported", outcome.ids.size()},
-                                              {"warnings", IssuesJson(outcome.warnings)}},
-                                             201);
-                  });
+  server.AddRoute(
+      Method::kPost, std::string(kCampaign) + "/import",
+      "CSV import, all or nothing (kyoso import): {csv, layout}", [o](const ApiRequest& request) {
+        const nlohmann::json body = request.JsonBody();
+        IssueList issues;
+        ObjectReader reader(body, "", issues);
+        const std::string csv = reader.String("csv", true).value_or("");
+        campaign::ImportOptions import;
+        import.by = request.user();
+        if (auto text = reader.String("layout")) {
+          import.layout = campaign::ParseCsvLayout(*text);
+          if (!import.layout) {
+            reader.AddIssue("layout", "request.format", "layout is boxvia or full");
+          }
+        }
+        reader.CheckNoUnknownKeys();
+        issues.ThrowIfAny();
+        auto store = Open(o);
+        const campaign::Campaign c = campaign::Open(*store, request.PathParam(1));
+        const campaign::ImportOutcome outcome = campaign::ImportCsv(*store, c, csv, import);
+        return ApiResponse::Json({{"layout", campaign::ToString(outcome.layout)},
+                                  {"ids", outcome.ids},
+                                  {"imported", outcome.ids.size()},
+                                  {"warnings", IssuesJson(outcome.warnings)}},
+                                 201);
+      });
 
   server.AddRoute(Method::kGet, std::string(kCampaign) + "/events",
                   "history of the campaign after ?after=SEQ (for refreshing views)",
@@ -525,16 +524,16 @@ void RegisterCampaignApi(Server& server, const ApiOptions& options) {
                       return ApiResponse::Json(view(c.spec, campaign::List(*store, c), body));
                     });
   }
-  server.AddRoute(Method::kGet, std::string(kCampaign) + "/model/diagnostics",
-                  "length scales and leave-one-out predictions; ?objective=",
-                  [o](const ApiRequest& request) {
-                    nlohmann::json body = nlohmann::json::object();
-                    if (auto objective = request.Query("objective")) body["objective"] = *objective;
-                    auto store = Open(o);
-                    const campaign::Campaign c = campaign::Open(*store, request.PathParam(1));
-                    return ApiResponse::Json(
-                        ModelDiagnostics(c.spec, campaign::List(*store, c), body, o.max_loo));
-                  });
+  server.AddRoute(
+      Method::kGet, std::string(kCampaign) + "/model/diagnostics",
+      "length scales and leave-one-out predictions; ?objective=", [o](const ApiRequest& request) {
+        nlohmann::json body = nlohmann::json::object();
+        if (auto objective = request.Query("objective")) body["objective"] = *objective;
+        auto store = Open(o);
+        const campaign::Campaign c = campaign::Open(*store, request.PathParam(1));
+        return ApiResponse::Json(
+            ModelDiagnostics(c.spec, campaign::List(*store, c), body, o.max_loo));
+      });
 }
 
 }  // namespace kyoso::server

@@ -13,9 +13,9 @@
 namespace kyoso::server {
 
 struct ApiOptions {
-  std::string db = "kyoso.db";    // store location (SQLite path or postgresql:// URL)
-  store::StoreOptions store;      // busy timeout etc.; each request opens its own connection
-  int max_loo = 60;               // leave-one-out diagnostics refit at most this many points
+  std::string db = "kyoso.db";  // store location (SQLite path or postgresql:// URL)
+  store::StoreOptions store;    // busy timeout etc.; each request opens its own connection
+  int max_loo = 60;             // leave-one-out diagnostics refit at most this many points
 };
 
 // Registers every campaign route on `server` (before Server::Bind).

@@ -12,12 +12,12 @@
 namespace kyoso::server {
 
 struct Asset {
-  std::string_view path;          // URL path, e.g. "/index.html", "/vendor/plotly.min.js"
-  std::string_view content_type;  // e.g. "text/javascript; charset=utf-8"
-  std::string_view etag;          // quoted strong ETag derived from the content
-  const unsigned char* gzip_data; // the file, gzip-compressed (RFC 1952)
+  std::string_view path;           // URL path, e.g. "/index.html", "/vendor/plotly.min.js"
+  std::string_view content_type;   // e.g. "text/javascript; charset=utf-8"
+  std::string_view etag;           // quoted strong ETag derived from the content
+  const unsigned char* gzip_data;  // the file, gzip-compressed (RFC 1952)
   std::size_t gzip_size;
-  std::size_t size;               // uncompressed size in bytes
+  std::size_t size;  // uncompressed size in bytes
 };
 
 // Every embedded asset, sorted by path.

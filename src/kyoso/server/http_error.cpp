@@ -19,6 +19,9 @@ nlohmann::json IssuesJson(const std::vector<Issue>& issues) {
   return list;
 }
 
+// The status a code asks for, or 0 when the code alone does not decide (then InputError -> 400,
+// any other Error -> 500). Codes decide first, so a duplicate or a missing record reported as
+// InputError by a use case still answers 409 / 404.
 int StatusForCode(const std::string& code) {
   if (EndsWith(code, "not_found") || code == "campaign.none") return 404;
   if (EndsWith(code, "transition") || EndsWith(code, "duplicate_campaign") ||
@@ -28,7 +31,7 @@ int StatusForCode(const std::string& code) {
   }
   if (EndsWith(code, "reason_required") || code == "campaign.ambiguous") return 400;
   if (EndsWith(code, ".busy")) return 503;
-  return 500;
+  return 0;
 }
 
 }  // namespace
@@ -42,14 +45,16 @@ HttpError ToHttpError(std::exception_ptr error) {
   try {
     std::rethrow_exception(error);
   } catch (const InputError& e) {
-    result.status = 400;
+    const int status = StatusForCode(e.code());
+    result.status = status != 0 ? status : 400;
     result.body = ErrorBody(e.code(), e.what());
     result.body["error"]["issues"] = IssuesJson(e.issues());
   } catch (const InternalError& e) {
     result.status = 500;
     result.body = ErrorBody(e.code(), e.what());
   } catch (const Error& e) {
-    result.status = StatusForCode(e.code());
+    const int status = StatusForCode(e.code());
+    result.status = status != 0 ? status : 500;
     if (result.status == 503) result.retry_after_seconds = 1;
     result.body = ErrorBody(e.code(), e.what());
   } catch (const nlohmann::json::exception& e) {

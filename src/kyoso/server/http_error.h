@@ -1,6 +1,7 @@
 // The one place where the server turns an exception into an HTTP status and the error document
 //   {"error":{"code","message","issues":[{"path","code","message"}]}}
 // so every route answers errors the same way (STYLE.md, "Errors"):
+// The code decides first (for InputError and Error alike), then the class:
 //   InputError (bad body, spec, CSV, constraint text)      -> 400, with every issue and its path
 //   Error "*not_found", "campaign.none"                     -> 404 (store.campaign_not_found, ...)
 //   Error "*transition", "*duplicate_campaign",
@@ -22,8 +23,8 @@ namespace kyoso::server {
 
 struct HttpError {
   int status = 500;
-  nlohmann::json body;           // {"error":{...}}
-  int retry_after_seconds = 0;   // > 0: send a Retry-After header
+  nlohmann::json body;          // {"error":{...}}
+  int retry_after_seconds = 0;  // > 0: send a Retry-After header
 };
 
 // Maps the exception `error` (from a route handler) to its HTTP answer.

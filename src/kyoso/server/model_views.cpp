@@ -56,7 +56,8 @@ Common ReadCommon(const campaign::CampaignSpec& spec,
       common.objective = 0;
     }
   }
-  const campaign::Objective& objective = spec.objectives[static_cast<std::size_t>(common.objective)];
+  const campaign::Objective& objective =
+      spec.objectives[static_cast<std::size_t>(common.objective)];
   common.options.direction = objective.direction;
   common.options.seed = 0;
   if (auto text = reader.String("acquisition")) {
@@ -86,8 +87,8 @@ Common ReadCommon(const campaign::CampaignSpec& spec,
     for (int i = 0; i < space.num_parameters(); ++i) {
       const space::Parameter& p = space.parameter(i);
       const double middle = p.kind == space::ParameterKind::kCategorical ? 0
-                            : p.scale == space::Scale::kLog ? std::sqrt(p.low * p.high)
-                                                            : 0.5 * (p.low + p.high);
+                            : p.scale == space::Scale::kLog              ? std::sqrt(p.low * p.high)
+                                                                         : 0.5 * (p.low + p.high);
       common.fixed.push_back(space.SnapValue(i, middle));
     }
   }
@@ -108,8 +109,7 @@ Common ReadCommon(const campaign::CampaignSpec& spec,
           if (it == p.choices.end()) {
             issues.Add(path, "params.unknown_choice", "not a choice of " + name);
           } else {
-            common.fixed[static_cast<std::size_t>(i)] =
-                static_cast<double>(it - p.choices.begin());
+            common.fixed[static_cast<std::size_t>(i)] = static_cast<double>(it - p.choices.begin());
           }
         } else if (value.is_number() && std::isfinite(value.get<double>())) {
           common.fixed[static_cast<std::size_t>(i)] = space.SnapValue(i, value.get<double>());
@@ -165,7 +165,9 @@ std::vector<double> AxisValues(const space::Space& space, int i, int num) {
 
 nlohmann::json AxisJson(const space::Space& space, int i, const std::vector<double>& values) {
   const space::Parameter& p = space.parameter(i);
-  nlohmann::json axis = {{"name", p.name}, {"unit", p.unit}, {"kind", space::ToString(p.kind)},
+  nlohmann::json axis = {{"name", p.name},
+                         {"unit", p.unit},
+                         {"kind", space::ToString(p.kind)},
                          {"scale", space::ToString(p.scale)}};
   if (p.kind == space::ParameterKind::kCategorical) {
     nlohmann::json labels = nlohmann::json::array();
@@ -183,8 +185,7 @@ nlohmann::json FixedJson(const campaign::CampaignSpec& spec, const std::vector<d
   return campaign::RawToParams(spec, fixed);
 }
 
-std::vector<optimize::Prediction> PredictOrThrow(const Common& common,
-                                                 const space::Space& space,
+std::vector<optimize::Prediction> PredictOrThrow(const Common& common, const space::Space& space,
                                                  const std::vector<std::vector<double>>& points) {
   auto predictions = optimize::Predict(space, common.data.observations, points, common.options);
   if (!predictions) {
@@ -205,8 +206,8 @@ double DistanceToSlice(const space::Space& space, const std::vector<double>& poi
   for (int i = 0; i < space.num_parameters(); ++i) {
     if (std::find(plotted.begin(), plotted.end(), i) != plotted.end()) continue;
     const int begin = space.EncodedOffset(i);
-    const int end = i + 1 < space.num_parameters() ? space.EncodedOffset(i + 1)
-                                                   : space.encoded_dim();
+    const int end =
+        i + 1 < space.num_parameters() ? space.EncodedOffset(i + 1) : space.encoded_dim();
     for (int k = begin; k < end; ++k) sum += (a(k) - b(k)) * (a(k) - b(k));
   }
   return std::sqrt(sum);
@@ -247,10 +248,12 @@ nlohmann::json Rows(const std::vector<optimize::Prediction>& p, std::size_t begi
 }
 
 nlohmann::json Header(const campaign::CampaignSpec& spec, const Common& common) {
-  const campaign::Objective& objective = spec.objectives[static_cast<std::size_t>(common.objective)];
-  return {{"objective", {{"name", objective.name},
-                         {"unit", objective.unit},
-                         {"direction", campaign::ToString(objective.direction)}}},
+  const campaign::Objective& objective =
+      spec.objectives[static_cast<std::size_t>(common.objective)];
+  return {{"objective",
+           {{"name", objective.name},
+            {"unit", objective.unit},
+            {"direction", campaign::ToString(objective.direction)}}},
           {"acquisition_kind", optimize::ToString(common.options.acquisition)},
           {"num_observations", common.data.observations.size()},
           {"fixed", FixedJson(spec, common.fixed)}};
@@ -387,12 +390,15 @@ nlohmann::json ModelDiagnostics(const campaign::CampaignSpec& spec,
   for (int i = 0; i < space.num_parameters(); ++i) {
     const space::Parameter& p = space.parameter(i);
     const int begin = space.EncodedOffset(i);
-    const int end = i + 1 < space.num_parameters() ? space.EncodedOffset(i + 1)
-                                                   : space.encoded_dim();
+    const int end =
+        i + 1 < space.num_parameters() ? space.EncodedOffset(i + 1) : space.encoded_dim();
     double ls = std::numeric_limits<double>::infinity();  // a one-hot block: its shortest scale
     for (int k = begin; k < end; ++k) ls = std::min(ls, std::exp(log_ls(k)));
-    nlohmann::json entry = {{"name", p.name}, {"unit", p.unit}, {"lengthscale", ls},
-                            {"relevance", 1.0 / ls}, {"scale", space::ToString(p.scale)}};
+    nlohmann::json entry = {{"name", p.name},
+                            {"unit", p.unit},
+                            {"lengthscale", ls},
+                            {"relevance", 1.0 / ls},
+                            {"scale", space::ToString(p.scale)}};
     if (p.kind != space::ParameterKind::kCategorical) {
       // One unit-cube length scale spans ls*(high-low) user units (a factor of
       // (high/low)^ls on a log scale).
@@ -452,8 +458,10 @@ nlohmann::json PredictPoints(const campaign::CampaignSpec& spec,
   reader.CheckNoUnknownKeys();
   issues.ThrowIfAny();
   nlohmann::json out = Header(spec, common);
-  const campaign::Objective& objective = spec.objectives[static_cast<std::size_t>(common.objective)];
-  auto predictions = optimize::Predict(spec.space, common.data.observations, points, common.options);
+  const campaign::Objective& objective =
+      spec.objectives[static_cast<std::size_t>(common.objective)];
+  auto predictions =
+      optimize::Predict(spec.space, common.data.observations, points, common.options);
   if (!predictions) {
     out["predictions"] = nullptr;
     out["message"] = "no model yet: at least 2 distinct measured experiments are needed";
@@ -462,10 +470,10 @@ nlohmann::json PredictPoints(const campaign::CampaignSpec& spec,
   nlohmann::json list = nlohmann::json::array();
   for (std::size_t k = 0; k < predictions->size(); ++k) {
     const optimize::Prediction& p = (*predictions)[k];
-    nlohmann::json entry = {{objective.name, {{"mean", p.mean}, {"stddev", p.stddev}}},
-                            {"acquisition", std::isfinite(p.acquisition)
-                                                ? nlohmann::json(p.acquisition)
-                                                : nlohmann::json(nullptr)}};
+    nlohmann::json entry = {
+        {objective.name, {{"mean", p.mean}, {"stddev", p.stddev}}},
+        {"acquisition",
+         std::isfinite(p.acquisition) ? nlohmann::json(p.acquisition) : nlohmann::json(nullptr)}};
     entry["feasible"] = spec.space.IsFeasible(points[k]);
     list.push_back(entry);
   }

@@ -73,11 +73,16 @@ std::vector<std::string> ServerOptions::Validate() const {
 
 std::string ToString(Method method) {
   switch (method) {
-    case Method::kGet: return "GET";
-    case Method::kPost: return "POST";
-    case Method::kPut: return "PUT";
-    case Method::kPatch: return "PATCH";
-    case Method::kDelete: return "DELETE";
+    case Method::kGet:
+      return "GET";
+    case Method::kPost:
+      return "POST";
+    case Method::kPut:
+      return "PUT";
+    case Method::kPatch:
+      return "PATCH";
+    case Method::kDelete:
+      return "DELETE";
   }
   return "GET";
 }
@@ -86,7 +91,8 @@ ApiRequest::ApiRequest(const httplib::Request& http, std::string user)
     : http_(&http), user_(std::move(user)) {}
 
 std::string ApiRequest::PathParam(std::size_t i) const {
-  if (i >= http_->matches.size()) throw InternalError("route has no capture group " + std::to_string(i));
+  if (i >= http_->matches.size())
+    throw InternalError("route has no capture group " + std::to_string(i));
   return httplib::detail::decode_url(http_->matches[i].str(), false);
 }
 
@@ -183,7 +189,7 @@ void Server::AddRoute(Method method, const std::string& pattern, std::string sum
   routes_.push_back({method, pattern, std::move(summary)});
   const bool is_write = method != Method::kGet;
   auto wrapped = [this, handler = std::move(handler), is_write](const httplib::Request& request,
-                                                                 httplib::Response& response) {
+                                                                httplib::Response& response) {
     SetSecurityHeaders(response);
     response.set_header("Cache-Control", "no-store");
     bool from_cookie = false;
@@ -224,11 +230,21 @@ void Server::AddRoute(Method method, const std::string& pattern, std::string sum
     }
   };
   switch (method) {
-    case Method::kGet: http_->Get(pattern, wrapped); break;
-    case Method::kPost: http_->Post(pattern, wrapped); break;
-    case Method::kPut: http_->Put(pattern, wrapped); break;
-    case Method::kPatch: http_->Patch(pattern, wrapped); break;
-    case Method::kDelete: http_->Delete(pattern, wrapped); break;
+    case Method::kGet:
+      http_->Get(pattern, wrapped);
+      break;
+    case Method::kPost:
+      http_->Post(pattern, wrapped);
+      break;
+    case Method::kPut:
+      http_->Put(pattern, wrapped);
+      break;
+    case Method::kPatch:
+      http_->Patch(pattern, wrapped);
+      break;
+    case Method::kDelete:
+      http_->Delete(pattern, wrapped);
+      break;
   }
 }
 
@@ -325,16 +341,17 @@ void Server::InstallPlumbing() {
   AddRoute(Method::kGet, "/api", "this index of endpoints", [this](const ApiRequest&) {
     nlohmann::json list = nlohmann::json::array();
     for (const RouteInfo& route : routes_) {
-      list.push_back(
-          {{"method", ToString(route.method)}, {"path", route.pattern}, {"summary", route.summary}});
+      list.push_back({{"method", ToString(route.method)},
+                      {"path", route.pattern},
+                      {"summary", route.summary}});
     }
     return ApiResponse::Json({{"routes", list}});
   });
   if (options_.log) {
-    http_->set_logger([log = options_.log](const httplib::Request& request,
-                                            const httplib::Response& response) {
-      log(request.method + " " + request.path + " " + std::to_string(response.status));
-    });
+    http_->set_logger(
+        [log = options_.log](const httplib::Request& request, const httplib::Response& response) {
+          log(request.method + " " + request.path + " " + std::to_string(response.status));
+        });
   }
   http_->set_exception_handler(
       [](const httplib::Request&, httplib::Response& response, std::exception_ptr error) {
@@ -350,8 +367,8 @@ void Server::Bind() {
     throw Error("route.not_found",
                 "no endpoint " + request.http().method + " " + request.http().path);
   };
-  for (Method method : {Method::kGet, Method::kPost, Method::kPut, Method::kPatch,
-                        Method::kDelete}) {
+  for (Method method :
+       {Method::kGet, Method::kPost, Method::kPut, Method::kPatch, Method::kDelete}) {
     AddRoute(method, any, "", unknown);
     routes_.pop_back();
   }

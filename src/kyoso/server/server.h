@@ -68,9 +68,9 @@ class ApiRequest {
 
 struct ApiResponse {
   int status = 200;
-  nlohmann::json json;                 // sent when `text` is empty
-  std::string text;                    // a non-JSON body (CSV export)
-  std::string content_type;            // for `text`
+  nlohmann::json json;       // sent when `text` is empty
+  std::string text;          // a non-JSON body (CSV export)
+  std::string content_type;  // for `text`
   std::vector<std::pair<std::string, std::string>> headers;
 
   static ApiResponse Json(nlohmann::json document, int status = 200);
@@ -96,8 +96,7 @@ class Server {
 
   // Registers `handler` for `method` on paths matching `pattern` (anchored, ECMAScript regex).
   // Every /api/ route requires authentication. Register before Bind().
-  void AddRoute(Method method, const std::string& pattern, std::string summary,
-                ApiHandler handler);
+  void AddRoute(Method method, const std::string& pattern, std::string summary, ApiHandler handler);
   const std::vector<RouteInfo>& routes() const { return routes_; }
 
   // Binds the socket. Throws kyoso::Error "server.bind" when the address/port is unavailable,
@@ -112,8 +111,7 @@ class Server {
 
  private:
   void InstallPlumbing();
-  std::optional<std::string> Authenticate(const httplib::Request& request,
-                                          bool& from_cookie) const;
+  std::optional<std::string> Authenticate(const httplib::Request& request, bool& from_cookie) const;
   void ServeAsset(const httplib::Request& request, httplib::Response& response) const;
 
   ServerOptions options_;

@@ -23,8 +23,8 @@ struct Entry {
 
 std::string ContentType(const std::string& url) {
   auto ends = [&](const std::string& suffix) {
-    return url.size() >= suffix.size() && url.compare(url.size() - suffix.size(), suffix.size(),
-                                                      suffix) == 0;
+    return url.size() >= suffix.size() &&
+           url.compare(url.size() - suffix.size(), suffix.size(), suffix) == 0;
   };
   if (ends(".html")) return "text/html; charset=utf-8";
   if (ends(".js") || ends(".mjs")) return "text/javascript; charset=utf-8";
