@@ -134,6 +134,8 @@ nlohmann::json Revise(store::Store& store, const campaign::Campaign& c, store::E
 
 void RegisterCampaignApi(Server& server, const ApiOptions& options) {
   const ApiOptions o = options;
+  // Open (create, migrate) the store once now, so a bad --db fails at start-up, not per request.
+  Open(o);
 
   server.AddRoute(
       Method::kGet, "/api/campaigns", "list campaigns (kyoso campaigns)", [o](const ApiRequest&) {

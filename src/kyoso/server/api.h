@@ -18,7 +18,8 @@ struct ApiOptions {
   int max_loo = 60;             // leave-one-out diagnostics refit at most this many points
 };
 
-// Registers every campaign route on `server` (before Server::Bind).
+// Registers every campaign route on `server` (before Server::Bind). Opens the store once first
+// (creating and migrating it), so store.* errors of a bad location surface here.
 void RegisterCampaignApi(Server& server, const ApiOptions& options);
 
 }  // namespace kyoso::server
