@@ -32,3 +32,23 @@ if [ ${#missing[@]} -gt 0 ]; then
 else
   echo "install-deps: all Debian packages present"
 fi
+
+# npm packages of package-lock.json (Plotly, vendored into the web UI at build time, and
+# playwright-core for the browser tests). `npm ci` runs only when node_modules is missing or older
+# than the lock file, so a second run is a no-op. PyPI is not needed; npm's registry is.
+repo_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+if [ -f "$repo_root/package-lock.json" ]; then
+  if ! command -v npm >/dev/null 2>&1; then
+    echo "install-deps: npm not found; installing Debian nodejs + npm"
+    SUDO=""
+    if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
+    $SUDO apt-get install -y -qq --no-install-recommends nodejs npm >/dev/null
+  fi
+  stamp="$repo_root/node_modules/.package-lock.json"
+  if [ ! -f "$stamp" ] || [ "$repo_root/package-lock.json" -nt "$stamp" ]; then
+    echo "install-deps: npm ci (web UI assets and browser-test driver)"
+    (cd "$repo_root" && npm ci --no-audit --no-fund --loglevel=error)
+  else
+    echo "install-deps: npm packages present"
+  fi
+fi

@@ -89,5 +89,6 @@ void AddCompareCommand(CLI::App& app, int& exit_code);
 void AddDemoCommand(CLI::App& app, int& exit_code);
 void AddMagnetCommand(CLI::App& app, int& exit_code);
 void AddSinterCommand(CLI::App& app, int& exit_code);
+void AddServeCommand(CLI::App& app, int& exit_code);
 
 }  // namespace kyoso::cli

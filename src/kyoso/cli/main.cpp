@@ -27,6 +27,7 @@ int main(int argc, char** argv) {
   kyoso::cli::AddDemoCommand(app, exit_code);
   kyoso::cli::AddMagnetCommand(app, exit_code);
   kyoso::cli::AddSinterCommand(app, exit_code);
+  kyoso::cli::AddServeCommand(app, exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

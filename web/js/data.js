@@ -1,0 +1,278 @@
+// Page 2: the campaign's experiments as a table: status, source (engine / researcher name),
+// rationale, predictions and results; sort by any column, filter by text/status/source; inline
+// result entry; start / fail / withdraw / correct with a reason; each row's history; CSV import
+// (drag and drop, line-numbered errors, all or nothing) and export.
+import {ApiError, campaignPath, get, post} from './api.js';
+import {askFields, clear, fmt, fmtTime, h, toast} from './util.js';
+
+export async function render(root, ctx) {
+  const c = ctx.campaign;
+  const params = c.space.parameters;
+  const objectives = c.objectives;
+  const primary = objectives[0].name;
+  const view = {sortKey: 'id', sortDir: 1, text: '', status: '', source: '', open: new Set()};
+  let experiments = [];
+
+  const tableBox = h('div', {class: 'table-box'});
+  const importErrors = h('div', {id: 'import-errors'});
+  const counter = h('span', {class: 'muted', id: 'row-count'});
+
+  async function reload() {
+    experiments = (await get(campaignPath(c.name, '/experiments'))).experiments;
+    draw();
+  }
+
+  function cellValue(e, key) {
+    if (key === 'id' || key === 'status' || key === 'source' || key === 'proposer') return e[key];
+    if (key === 'batch') return e.batch_id ?? -1;
+    if (key === 'rationale') return e.reason || e.rationale || '';
+    if (key.startsWith('p:')) return e.params[key.slice(2)];
+    if (key.startsWith('r:')) {
+      const r = e.results[key.slice(2)];
+      return r ? r.value : null;
+    }
+    if (key === 'pred') return e.prediction?.[primary]?.mean ?? null;
+    return null;
+  }
+
+  function matches(e) {
+    if (view.status && e.status !== view.status) return false;
+    if (view.source && e.source !== view.source) return false;
+    if (!view.text) return true;
+    const hay = [e.id, e.status, e.source, e.proposer, e.rationale, e.reason,
+      ...Object.values(e.params)].join(' ').toLowerCase();
+    return hay.includes(view.text.toLowerCase());
+  }
+
+  function sorted() {
+    const rows = experiments.filter(matches);
+    rows.sort((a, b) => {
+      const x = cellValue(a, view.sortKey);
+      const y = cellValue(b, view.sortKey);
+      if (x === y) return a.id - b.id;
+      if (x === null || x === undefined) return 1;
+      if (y === null || y === undefined) return -1;
+      return (x < y ? -1 : 1) * view.sortDir;
+    });
+    return rows;
+  }
+
+  const columns = [
+    ['id', '#'], ['status', 'status'], ['source', 'source'], ['proposer', 'proposer'],
+    ['batch', 'batch'],
+    ...params.map((p) => [`p:${p.name}`, p.unit ? `${p.name} [${p.unit}]` : p.name]),
+    ['rationale', 'rationale / reason'],
+    ['pred', `predicted ${primary} (mean ± sd)`],
+    ...objectives.map((o) => [`r:${o.name}`, o.unit ? `${o.name} [${o.unit}]` : o.name]),
+  ];
+
+  async function act(promise, message) {
+    try {
+      await promise;
+      toast(message, 'ok');
+      await reload();
+    } catch (error) {
+      toast(error instanceof ApiError ? `${error.code}: ${error.describe()}` : String(error),
+        'error');
+    }
+  }
+
+  function resultInputs(e) {
+    return objectives.map((o) => {
+      if (e.results[o.name]) {
+        const r = e.results[o.name];
+        return h('td', {class: 'num', title: `by ${r.by} at ${fmtTime(r.at)}`},
+          fmt(r.value), r.uncertainty !== null && r.uncertainty !== undefined
+            ? h('span', {class: 'muted'}, ` ± ${fmt(r.uncertainty)}`) : null);
+      }
+      if (e.status === 'proposed' || e.status === 'running') {
+        const input = h('input', {type: 'number', step: 'any', class: 'result-input',
+          dataset: {objective: o.name}, size: 9, placeholder: o.name,
+          onkeydown: (event) => { if (event.key === 'Enter') saveResults(e, event.target); }});
+        return h('td', {}, input);
+      }
+      return h('td', {class: 'muted'}, '—');
+    });
+  }
+
+  function saveResults(e, from) {
+    const row = from.closest('tr');
+    const results = {};
+    for (const input of row.querySelectorAll('.result-input')) {
+      if (input.value !== '') results[input.dataset.objective] = Number(input.value);
+    }
+    if (!Object.keys(results).length) {
+      toast('enter a value first', 'error');
+      return;
+    }
+    act(post(campaignPath(c.name, `/experiments/${e.id}/result`), {results}),
+      `results recorded for #${e.id}`);
+  }
+
+  async function withReason(e, verb) {
+    const values = await askFields(`${verb} #${e.id}`, [
+      {name: 'reason', label: 'Reason (kept in the history)', type: 'textarea', required: true}],
+    verb);
+    if (!values) return;
+    act(post(campaignPath(c.name, `/experiments/${e.id}/${verb.toLowerCase()}`),
+      {reason: values.reason}), `#${e.id}: ${verb.toLowerCase()}`);
+  }
+
+  async function correct(e) {
+    const values = await askFields(`Correct a result of #${e.id}`, [
+      {name: 'objective', label: 'Objective', options: Object.keys(e.results)},
+      {name: 'value', label: 'Corrected value', type: 'number', required: true},
+      {name: 'uncertainty', label: 'Uncertainty (1 sd, optional)', type: 'number'},
+      {name: 'reason', label: 'Reason (kept in the history)', type: 'textarea', required: true}],
+    'Correct');
+    if (!values) return;
+    const body = {objective: values.objective, value: values.value, reason: values.reason};
+    if (values.uncertainty !== null) body.uncertainty = values.uncertainty;
+    act(post(campaignPath(c.name, `/experiments/${e.id}/correct`), body),
+      `#${e.id}: ${values.objective} corrected`);
+  }
+
+  function actions(e) {
+    const buttons = [];
+    const open = e.status === 'proposed' || e.status === 'running';
+    if (open) {
+      buttons.push(h('button', {class: 'small primary', dataset: {action: 'save'},
+        onclick: (event) => saveResults(e, event.target)}, 'Save result'));
+    }
+    if (e.status === 'proposed') {
+      buttons.push(h('button', {class: 'small', dataset: {action: 'start'},
+        onclick: () => act(post(campaignPath(c.name, `/experiments/${e.id}/start`)),
+          `#${e.id} started`)}, 'Start'));
+    }
+    if (open) {
+      buttons.push(h('button', {class: 'small', dataset: {action: 'fail'},
+        onclick: () => withReason(e, 'Fail')}, 'Fail'));
+      buttons.push(h('button', {class: 'small', dataset: {action: 'withdraw'},
+        onclick: () => withReason(e, 'Withdraw')}, 'Withdraw'));
+    }
+    if (e.status === 'done') {
+      buttons.push(h('button', {class: 'small', dataset: {action: 'correct'},
+        onclick: () => correct(e)}, 'Correct'));
+    }
+    buttons.push(h('button', {class: 'small', dataset: {action: 'history'},
+      onclick: () => {
+        if (view.open.has(e.id)) view.open.delete(e.id); else view.open.add(e.id);
+        draw();
+      }}, view.open.has(e.id) ? 'Hide history' : 'History'));
+    return h('td', {class: 'actions'}, buttons);
+  }
+
+  function historyRow(e, span) {
+    const cell = h('td', {colspan: span, class: 'history'}, h('span', {class: 'muted'}, 'Loading…'));
+    get(campaignPath(c.name, `/experiments/${e.id}`)).then(({experiment}) => {
+      clear(cell, h('table', {class: 'grid history-table'},
+        h('thead', {}, h('tr', {}, ['seq', 'when', 'who', 'action', 'field', 'old → new', 'reason']
+          .map((t) => h('th', {}, t)))),
+        h('tbody', {}, experiment.history.map((entry) => h('tr', {},
+          h('td', {class: 'num'}, entry.seq), h('td', {}, fmtTime(entry.at)), h('td', {}, entry.who),
+          h('td', {}, entry.action), h('td', {}, entry.field),
+          h('td', {class: 'mono small-text'}, entry.action === 'insert'
+            ? JSON.stringify(entry.new?.params ?? entry.new)
+            : `${JSON.stringify(entry.old)} → ${JSON.stringify(entry.new)}`),
+          h('td', {}, entry.reason || ''))))));
+    }).catch((error) => clear(cell, String(error)));
+    return h('tr', {class: 'history-row'}, cell);
+  }
+
+  function draw() {
+    const rows = sorted();
+    counter.textContent = `${rows.length} of ${experiments.length} experiments`;
+    const head = h('tr', {}, columns.map(([key, label]) => h('th', {
+      class: 'sortable', dataset: {key},
+      onclick: () => {
+        view.sortDir = view.sortKey === key ? -view.sortDir : 1;
+        view.sortKey = key;
+        draw();
+      }}, label, view.sortKey === key ? (view.sortDir > 0 ? ' ▲' : ' ▼') : '')), h('th', {}, ''));
+    const body = h('tbody', {});
+    for (const e of rows) {
+      const pred = e.prediction?.[primary];
+      body.append(h('tr', {class: `status-${e.status}`, dataset: {id: e.id}},
+        h('td', {class: 'num'}, e.id),
+        h('td', {}, h('span', {class: `badge ${e.status}`}, e.status)),
+        h('td', {}, h('span', {class: `badge src-${e.source}`}, e.source)),
+        h('td', {}, e.proposer),
+        h('td', {class: 'num'}, e.batch_id ?? '—'),
+        params.map((p) => h('td', {class: 'num'}, fmt(e.params[p.name]))),
+        h('td', {class: 'rationale', title: e.reason || e.rationale},
+          e.reason ? h('span', {class: 'reason'}, `reason: ${e.reason}`) : e.rationale,
+          (e.flags || []).map((f) => h('span', {class: 'badge warn'}, f))),
+        h('td', {class: 'num'}, pred ? `${fmt(pred.mean, 4)} ± ${fmt(pred.stddev, 3)}` : '—'),
+        resultInputs(e),
+        actions(e)));
+      if (view.open.has(e.id)) body.append(historyRow(e, columns.length + 1));
+    }
+    clear(tableBox, h('table', {class: 'grid data-table', id: 'data-table'}, h('thead', {}, head),
+      body));
+  }
+
+  async function importText(text, layout) {
+    clear(importErrors);
+    try {
+      const body = {csv: text};
+      if (layout) body.layout = layout;
+      const result = await post(campaignPath(c.name, '/import'), body);
+      toast(`imported ${result.imported} experiments (${result.layout} layout)`, 'ok');
+      if (result.warnings.length) {
+        clear(importErrors, h('div', {class: 'card warn'}, h('strong', {}, 'Imported with warnings'),
+          h('ul', {}, result.warnings.map((w) => h('li', {}, `${w.path}: ${w.message}`)))));
+      }
+      await reload();
+    } catch (error) {
+      if (!(error instanceof ApiError)) throw error;
+      clear(importErrors, h('div', {class: 'card error', id: 'import-error-list'},
+        h('strong', {}, `Nothing imported: ${error.issues.length || 1} problem(s)`),
+        h('ul', {}, (error.issues.length ? error.issues : [{path: '', message: error.message}])
+          .map((i) => h('li', {}, h('span', {class: 'mono'}, i.path || 'file'), ': ', i.message)))));
+    }
+  }
+
+  const layoutSelect = h('select', {id: 'import-layout'},
+    h('option', {value: ''}, 'layout: detect'), h('option', {value: 'boxvia'}, 'boxvia'),
+    h('option', {value: 'full'}, 'full'));
+  const fileInput = h('input', {type: 'file', id: 'csv-file', accept: '.csv,text/csv',
+    onchange: async () => {
+      if (fileInput.files[0]) await importText(await fileInput.files[0].text(), layoutSelect.value);
+      fileInput.value = '';
+    }});
+  const drop = h('div', {class: 'drop-zone', id: 'csv-drop'},
+    'Drop a CSV file here to import it (BOXVIA layout: inputs first, objective last; or kyoso full).',
+    ' ', fileInput);
+  drop.addEventListener('dragover', (event) => { event.preventDefault(); drop.classList.add('over'); });
+  drop.addEventListener('dragleave', () => drop.classList.remove('over'));
+  drop.addEventListener('drop', async (event) => {
+    event.preventDefault();
+    drop.classList.remove('over');
+    const file = event.dataTransfer.files[0];
+    if (file) await importText(await file.text(), layoutSelect.value);
+  });
+
+  const filters = h('div', {class: 'toolbar'},
+    h('input', {type: 'search', id: 'filter-text', placeholder: 'filter…',
+      oninput: (event) => { view.text = event.target.value; draw(); }}),
+    h('select', {id: 'filter-status', onchange: (event) => { view.status = event.target.value; draw(); }},
+      ['', 'proposed', 'running', 'done', 'failed', 'withdrawn'].map((s) =>
+        h('option', {value: s}, s || 'any status'))),
+    h('select', {id: 'filter-source', onchange: (event) => { view.source = event.target.value; draw(); }},
+      ['', 'engine', 'researcher', 'import'].map((s) => h('option', {value: s}, s || 'any source'))),
+    counter,
+    h('span', {class: 'spacer'}),
+    h('a', {class: 'button', id: 'export-boxvia',
+      href: campaignPath(c.name, '/export?format=boxvia'), download: `${c.name}-boxvia.csv`},
+    'Export CSV (BOXVIA)'),
+    h('a', {class: 'button', id: 'export-full', href: campaignPath(c.name, '/export?format=full'),
+      download: `${c.name}-full.csv`}, 'Export CSV (full)'));
+
+  clear(root,
+    h('section', {class: 'card'}, h('h2', {}, `${c.name}: experiments`),
+      c.spec?.description ? h('p', {class: 'muted'}, c.spec.description) : null,
+      filters, tableBox),
+    h('section', {class: 'card'}, h('h3', {}, 'Import'), h('div', {class: 'toolbar'}, layoutSelect),
+      drop, importErrors));
+  await reload();
+}
