@@ -2,6 +2,7 @@
 // simulation (sim/sinter) and print its time series and summary;
 // `kyoso sinter benchmark pfhub1a --grid N --dt DT --steps K [--json]`: rerun PFHub benchmark 1a
 // with the spectral Cahn-Hilliard kernel. Thin: parse, call the use case, serialize.
+#include <cstdlib>
 #include <fstream>
 #include <iomanip>
 #include <iostream>
@@ -12,6 +13,10 @@
 #include "kyoso/base/json_reader.h"
 #include "kyoso/cli/common.h"
 #include "kyoso/sim/sinter/sinter.h"
+
+#ifdef KYOSO_SINTER_MPI
+#include <mpi.h>
+#endif
 
 namespace kyoso::cli {
 
@@ -50,6 +55,7 @@ nlohmann::json SummaryJson(const sinter::Summary& s) {
           {"remaps", s.remaps},
           {"initial_grains", s.initial_grains},
           {"final_grains", s.final_grains},
+          {"num_ranks", s.num_ranks},
           {"wall_seconds", s.wall_seconds},
           {"updates_per_second", s.updates_per_second}};
 }
@@ -61,6 +67,48 @@ std::string ReadFile(const std::string& path) {
   buffer << in.rdbuf();
   return buffer.str();
 }
+
+#ifdef KYOSO_SINTER_MPI
+// MPI for one `kyoso sinter` run when the process was started by OpenMPI's mpirun (it sets
+// OMPI_COMM_WORLD_SIZE; reading the environment is the shell's job, never the library's).
+// Initializes MPI on construction and finalizes it on destruction; on ranks other than 0 it
+// silences stdout and stderr, so only rank 0 prints (every rank computes the same result and
+// hits the same input errors).
+class MpiSession {
+ public:
+  MpiSession() {
+    if (std::getenv("OMPI_COMM_WORLD_SIZE") == nullptr) return;
+    MPI_Init(nullptr, nullptr);
+    active_ = true;
+    int rank = 0;
+    MPI_Comm_rank(MPI_COMM_WORLD, &rank);
+    if (rank != 0) {
+      saved_out_ = std::cout.rdbuf(&null_);
+      saved_err_ = std::cerr.rdbuf(&null_);
+    }
+  }
+  ~MpiSession() {
+    if (!active_) return;
+    std::cout.flush();
+    if (saved_out_ != nullptr) std::cout.rdbuf(saved_out_);
+    if (saved_err_ != nullptr) std::cerr.rdbuf(saved_err_);
+    MPI_Finalize();
+  }
+  MpiSession(const MpiSession&) = delete;
+  MpiSession& operator=(const MpiSession&) = delete;
+  MPI_Comm communicator() const { return active_ ? MPI_COMM_WORLD : MPI_COMM_NULL; }
+  bool is_root() const { return saved_out_ == nullptr; }
+
+ private:
+  struct NullBuffer : std::streambuf {
+    int overflow(int c) override { return c; }
+  };
+  bool active_ = false;
+  NullBuffer null_;
+  std::streambuf* saved_out_ = nullptr;
+  std::streambuf* saved_err_ = nullptr;
+};
+#endif
 
 struct SinterArgs {
   CommonOptions common;
@@ -109,18 +157,24 @@ void AddSinterCommand(CLI::App& app, int& exit_code) {
 
   verb->callback([verb, bench, args, &exit_code]() {
     if (bench->parsed()) return;
+#ifdef KYOSO_SINTER_MPI
+    const MpiSession mpi;
+#endif
     exit_code = RunGuarded(args->common, [&]() {
       if (args->spec_path.empty()) {
         throw InputError("spec", "cli.missing", "give a spec file: kyoso sinter SPEC.json");
       }
       const sinter::Spec spec =
           sinter::ParseSpec(ParseJson(ReadFile(args->spec_path), args->spec_path));
-      TerminalProgress progress(!args->common.json);
-      const sinter::Result r = sinter::Run(spec,
-                                           {.num_threads = args->threads,
-                                            .output_dir = args->out_dir,
-                                            .restart_path = args->restart},
-                                           &progress);
+      sinter::Options options{
+          .num_threads = args->threads, .output_dir = args->out_dir, .restart_path = args->restart};
+      bool root = true;
+#ifdef KYOSO_SINTER_MPI
+      options.communicator = mpi.communicator();
+      root = mpi.is_root();
+#endif
+      TerminalProgress progress(!args->common.json && root);
+      const sinter::Result r = sinter::Run(spec, options, &progress);
       if (args->common.json) {
         PrintJson({{"series", SeriesJson(r.series)}, {"summary", SummaryJson(r.summary)}});
         return;
