@@ -1,7 +1,9 @@
 // `kyoso sinter SPEC.json [--out DIR] [--json] [--threads N]`: run a phase-field sintering
 // simulation (sim/sinter) and print its time series and summary;
 // `kyoso sinter benchmark pfhub1a --grid N --dt DT --steps K [--json]`: rerun PFHub benchmark 1a
-// with the spectral Cahn-Hilliard kernel. Thin: parse, call the use case, serialize.
+// with the spectral Cahn-Hilliard kernel; `kyoso sinter benchmark pfhub7 --nx N --dt DT [--json]`:
+// PFHub 7's error at t = 8 with the FD kernel's scheme for η. Thin: parse, call the use case,
+// serialize.
 #include <cstdlib>
 #include <fstream>
 #include <iomanip>
@@ -12,6 +14,7 @@
 #include "kyoso/base/error.h"
 #include "kyoso/base/json_reader.h"
 #include "kyoso/cli/common.h"
+#include "kyoso/sim/sinter/pfhub7.h"
 #include "kyoso/sim/sinter/sinter.h"
 
 #ifdef KYOSO_SINTER_MPI
@@ -119,6 +122,9 @@ struct SinterArgs {
   int grid = 96;
   double dt = 0.5;
   int steps = 500;
+  int nx = 128;
+  double dt7 = 0.004;
+  double end_time = 8.0;
 };
 
 }  // namespace
@@ -138,7 +144,30 @@ void AddSinterCommand(CLI::App& app, int& exit_code) {
   pfhub->add_option("--dt", args->dt, "Time step")->capture_default_str();
   pfhub->add_option("--steps", args->steps, "Number of steps")->capture_default_str();
   pfhub->add_flag("--json", args->common.json, "Print exactly one JSON document on stdout");
+  CLI::App* pfhub7 = bench->add_subcommand("pfhub7", "PFHub 7, manufactured Allen-Cahn, FD scheme");
+  pfhub7->add_option("--nx", args->nx, "Points along x (h = 1/nx)")->capture_default_str();
+  pfhub7->add_option("--dt", args->dt7, "Time step")->capture_default_str();
+  pfhub7->add_option("--end-time", args->end_time, "Time of the error")->capture_default_str();
+  pfhub7->add_flag("--json", args->common.json, "Print exactly one JSON document on stdout");
   bench->require_subcommand(1);
+
+  pfhub7->callback([args, &exit_code]() {
+    exit_code = RunGuarded(args->common, [&]() {
+      const sinter::Pfhub7Result r =
+          sinter::RunPfhub7({.nx = args->nx, .dt = args->dt7, .end_time = args->end_time});
+      if (args->common.json) {
+        PrintJson({{"nx", args->nx},
+                   {"dt", args->dt7},
+                   {"steps", r.steps},
+                   {"l2_error", r.l2_error},
+                   {"max_error", r.max_error}});
+      } else {
+        std::cout << std::setprecision(6) << "PFHub 7: nx " << args->nx << ", dt " << args->dt7
+                  << ", " << r.steps << " steps\nL2 error " << r.l2_error << "\nmax error "
+                  << r.max_error << std::endl;
+      }
+    });
+  });
 
   pfhub->callback([args, &exit_code]() {
     exit_code = RunGuarded(args->common, [&]() {
