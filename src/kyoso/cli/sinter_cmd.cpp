@@ -1,7 +1,10 @@
 // `kyoso sinter SPEC.json [--out DIR] [--json] [--threads N]`: run a phase-field sintering
 // simulation (sim/sinter) and print its time series and summary;
 // `kyoso sinter benchmark pfhub1a --grid N --dt DT --steps K [--json]`: rerun PFHub benchmark 1a
-// with the spectral Cahn-Hilliard kernel. Thin: parse, call the use case, serialize.
+// with the spectral Cahn-Hilliard kernel; `kyoso sinter benchmark pfhub7 --nx N --dt DT [--json]`:
+// PFHub 7's error at t = 8 with the FD kernel's scheme for η. Thin: parse, call the use case,
+// serialize.
+#include <cstdlib>
 #include <fstream>
 #include <iomanip>
 #include <iostream>
@@ -11,7 +14,12 @@
 #include "kyoso/base/error.h"
 #include "kyoso/base/json_reader.h"
 #include "kyoso/cli/common.h"
+#include "kyoso/sim/sinter/pfhub7.h"
 #include "kyoso/sim/sinter/sinter.h"
+
+#ifdef KYOSO_SINTER_MPI
+#include <mpi.h>
+#endif
 
 namespace kyoso::cli {
 
@@ -50,6 +58,7 @@ nlohmann::json SummaryJson(const sinter::Summary& s) {
           {"remaps", s.remaps},
           {"initial_grains", s.initial_grains},
           {"final_grains", s.final_grains},
+          {"num_ranks", s.num_ranks},
           {"wall_seconds", s.wall_seconds},
           {"updates_per_second", s.updates_per_second}};
 }
@@ -62,6 +71,48 @@ std::string ReadFile(const std::string& path) {
   return buffer.str();
 }
 
+#ifdef KYOSO_SINTER_MPI
+// MPI for one `kyoso sinter` run when the process was started by OpenMPI's mpirun (it sets
+// OMPI_COMM_WORLD_SIZE; reading the environment is the shell's job, never the library's).
+// Initializes MPI on construction and finalizes it on destruction; on ranks other than 0 it
+// silences stdout and stderr, so only rank 0 prints (every rank computes the same result and
+// hits the same input errors).
+class MpiSession {
+ public:
+  MpiSession() {
+    if (std::getenv("OMPI_COMM_WORLD_SIZE") == nullptr) return;
+    MPI_Init(nullptr, nullptr);
+    active_ = true;
+    int rank = 0;
+    MPI_Comm_rank(MPI_COMM_WORLD, &rank);
+    if (rank != 0) {
+      saved_out_ = std::cout.rdbuf(&null_);
+      saved_err_ = std::cerr.rdbuf(&null_);
+    }
+  }
+  ~MpiSession() {
+    if (!active_) return;
+    std::cout.flush();
+    if (saved_out_ != nullptr) std::cout.rdbuf(saved_out_);
+    if (saved_err_ != nullptr) std::cerr.rdbuf(saved_err_);
+    MPI_Finalize();
+  }
+  MpiSession(const MpiSession&) = delete;
+  MpiSession& operator=(const MpiSession&) = delete;
+  MPI_Comm communicator() const { return active_ ? MPI_COMM_WORLD : MPI_COMM_NULL; }
+  bool is_root() const { return saved_out_ == nullptr; }
+
+ private:
+  struct NullBuffer : std::streambuf {
+    int overflow(int c) override { return c; }
+  };
+  bool active_ = false;
+  NullBuffer null_;
+  std::streambuf* saved_out_ = nullptr;
+  std::streambuf* saved_err_ = nullptr;
+};
+#endif
+
 struct SinterArgs {
   CommonOptions common;
   std::string spec_path;
@@ -71,6 +122,9 @@ struct SinterArgs {
   int grid = 96;
   double dt = 0.5;
   int steps = 500;
+  int nx = 128;
+  double dt7 = 0.004;
+  double end_time = 8.0;
 };
 
 }  // namespace
@@ -90,7 +144,30 @@ void AddSinterCommand(CLI::App& app, int& exit_code) {
   pfhub->add_option("--dt", args->dt, "Time step")->capture_default_str();
   pfhub->add_option("--steps", args->steps, "Number of steps")->capture_default_str();
   pfhub->add_flag("--json", args->common.json, "Print exactly one JSON document on stdout");
+  CLI::App* pfhub7 = bench->add_subcommand("pfhub7", "PFHub 7, manufactured Allen-Cahn, FD scheme");
+  pfhub7->add_option("--nx", args->nx, "Points along x (h = 1/nx)")->capture_default_str();
+  pfhub7->add_option("--dt", args->dt7, "Time step")->capture_default_str();
+  pfhub7->add_option("--end-time", args->end_time, "Time of the error")->capture_default_str();
+  pfhub7->add_flag("--json", args->common.json, "Print exactly one JSON document on stdout");
   bench->require_subcommand(1);
+
+  pfhub7->callback([args, &exit_code]() {
+    exit_code = RunGuarded(args->common, [&]() {
+      const sinter::Pfhub7Result r =
+          sinter::RunPfhub7({.nx = args->nx, .dt = args->dt7, .end_time = args->end_time});
+      if (args->common.json) {
+        PrintJson({{"nx", args->nx},
+                   {"dt", args->dt7},
+                   {"steps", r.steps},
+                   {"l2_error", r.l2_error},
+                   {"max_error", r.max_error}});
+      } else {
+        std::cout << std::setprecision(6) << "PFHub 7: nx " << args->nx << ", dt " << args->dt7
+                  << ", " << r.steps << " steps\nL2 error " << r.l2_error << "\nmax error "
+                  << r.max_error << std::endl;
+      }
+    });
+  });
 
   pfhub->callback([args, &exit_code]() {
     exit_code = RunGuarded(args->common, [&]() {
@@ -109,18 +186,24 @@ void AddSinterCommand(CLI::App& app, int& exit_code) {
 
   verb->callback([verb, bench, args, &exit_code]() {
     if (bench->parsed()) return;
+#ifdef KYOSO_SINTER_MPI
+    const MpiSession mpi;
+#endif
     exit_code = RunGuarded(args->common, [&]() {
       if (args->spec_path.empty()) {
         throw InputError("spec", "cli.missing", "give a spec file: kyoso sinter SPEC.json");
       }
       const sinter::Spec spec =
           sinter::ParseSpec(ParseJson(ReadFile(args->spec_path), args->spec_path));
-      TerminalProgress progress(!args->common.json);
-      const sinter::Result r = sinter::Run(spec,
-                                           {.num_threads = args->threads,
-                                            .output_dir = args->out_dir,
-                                            .restart_path = args->restart},
-                                           &progress);
+      sinter::Options options{
+          .num_threads = args->threads, .output_dir = args->out_dir, .restart_path = args->restart};
+      bool root = true;
+#ifdef KYOSO_SINTER_MPI
+      options.communicator = mpi.communicator();
+      root = mpi.is_root();
+#endif
+      TerminalProgress progress(!args->common.json && root);
+      const sinter::Result r = sinter::Run(spec, options, &progress);
       if (args->common.json) {
         PrintJson({{"series", SeriesJson(r.series)}, {"summary", SummaryJson(r.summary)}});
         return;

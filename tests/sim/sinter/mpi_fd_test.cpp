@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 #include <mpi.h>
 
+#include "kyoso/sim/sinter/sinter.h"
 #include "kyoso/sim/sinter/structures.h"
 #include "support/expect_close.h"
 
@@ -50,6 +51,61 @@ TEST(DistributedFdKernel, MatchesOneRankBitwiseIn2DAnd3D) {
       for (std::size_t c = 0; c < serial.rho.size(); ++c) ASSERT_EQ(serial.rho[c], gathered.rho[c]);
       for (std::size_t c = 0; c < serial.eta.size(); ++c) ASSERT_EQ(serial.eta[c], gathered.eta[c]);
     }
+  }
+}
+
+// The Run use case over MPI_COMM_WORLD (FD kernel, adaptive step, grain tracking, samples)
+// against the same spec run on one process (every rank runs the serial case itself). Oracle:
+// two ghost planes make each step bitwise equal, and the adaptive step uses the exact global
+// max mobility, so the series and the final fields must be equal exactly (0 tolerance).
+TEST(DistributedRun, SeriesAndFieldsEqualOneRankRun) {
+  const Spec spec = ParseSpec(nlohmann::json::parse(R"({
+    "grid": {"dims": 2, "n": [64, 40], "dx": 1}, "model": {},
+    "structure": {"type": "two_particles", "radius": 12, "overlap": 0.05},
+    "numerics": {"kernel": "fd", "end_time": 20, "num_order_parameters": 2,
+                 "num_samples": 4, "tracking_every": 25}
+  })"));
+  const Result serial = sinter::Run(spec, {});
+  const Result parallel = sinter::Run(spec, {.communicator = MPI_COMM_WORLD});
+  int ranks = 1;
+  MPI_Comm_size(MPI_COMM_WORLD, &ranks);
+  EXPECT_EQ(parallel.summary.num_ranks, ranks);
+  EXPECT_EQ(parallel.summary.steps, serial.summary.steps);
+  ASSERT_EQ(parallel.series.time.size(), serial.series.time.size());
+  for (std::size_t k = 0; k < serial.series.time.size(); ++k) {
+    EXPECT_EQ(parallel.series.time[k], serial.series.time[k]);
+    EXPECT_EQ(parallel.series.mass[k], serial.series.mass[k]);
+    EXPECT_EQ(parallel.series.free_energy[k], serial.series.free_energy[k]);
+    EXPECT_EQ(parallel.series.neck_radius[k], serial.series.neck_radius[k]);
+    EXPECT_EQ(parallel.series.shrinkage[k], serial.series.shrinkage[k]);
+  }
+  for (std::size_t c = 0; c < serial.state.rho.size(); ++c) {
+    ASSERT_EQ(parallel.state.rho[c], serial.state.rho[c]);
+  }
+  for (std::size_t c = 0; c < serial.state.eta.size(); ++c) {
+    ASSERT_EQ(parallel.state.eta[c], serial.state.eta[c]);
+  }
+  EXPECT_LT(parallel.summary.mass_drift, 1e-12);
+}
+
+// Several ranks support the FD kernel only: a spectral spec is refused with the JSON path.
+TEST(DistributedRun, RefusesTheSpectralKernelOnSeveralRanks) {
+  int ranks = 1;
+  MPI_Comm_size(MPI_COMM_WORLD, &ranks);
+  const Spec spec = ParseSpec(nlohmann::json::parse(R"({
+    "grid": {"dims": 2, "n": [64, 40], "dx": 1}, "model": {},
+    "structure": {"type": "two_particles", "radius": 12},
+    "numerics": {"kernel": "spectral", "end_time": 1, "num_order_parameters": 2}
+  })"));
+  if (ranks > 1) {
+    try {
+      sinter::Run(spec, {.communicator = MPI_COMM_WORLD});
+      ADD_FAILURE() << "expected sinter.mpi_unsupported";
+    } catch (const InputError& e) {
+      EXPECT_NE(std::string(e.what()).find("/numerics/kernel"), std::string::npos) << e.what();
+    }
+  } else {
+    EXPECT_EQ(sinter::Run(spec, {.communicator = MPI_COMM_WORLD}).summary.num_ranks, 1);
   }
 }
 

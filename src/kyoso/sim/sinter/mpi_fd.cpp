@@ -75,6 +75,26 @@ void DistributedFdKernel::Gather(State& global_on_root) const {
   if (rank_ == 0) global_on_root.time = local_.time;
 }
 
+void DistributedFdKernel::AllGather(State& global) const {
+  const std::size_t plane = PlaneSize();
+  std::vector<int> counts(size_), displs(size_);
+  const int mine = static_cast<int>(num_planes_ * plane);
+  MPI_Allgather(&mine, 1, MPI_INT, counts.data(), 1, MPI_INT, comm_);
+  for (int r = 1; r < size_; ++r) displs[r] = displs[r - 1] + counts[r - 1];
+  for (int field = 0; field <= local_.num_slots; ++field) {
+    const double* src = (field == 0 ? local_.rho.data() : local_.Eta(field - 1)) + kGhosts * plane;
+    double* dst = field == 0 ? global.rho.data() : global.Eta(field - 1);
+    MPI_Allgatherv(src, mine, MPI_DOUBLE, dst, counts.data(), displs.data(), MPI_DOUBLE, comm_);
+  }
+}
+
+double DistributedFdKernel::MaxMobility() const {
+  const double mine = kernel_->last_max_mobility();
+  double global = 0.0;
+  MPI_Allreduce(&mine, &global, 1, MPI_DOUBLE, MPI_MAX, comm_);
+  return global;
+}
+
 void DistributedFdKernel::ExchangeHalos() {
   const std::size_t plane = PlaneSize();
   const int count = static_cast<int>(kGhosts * plane);

@@ -24,8 +24,15 @@ class DistributedFdKernel {
   void Scatter(const State& global_on_root);
   // Collective: assembles the global state on rank 0 (other ranks' `out` is untouched).
   void Gather(State& global_on_root) const;
+  // Collective: assembles the global state on every rank (fields only; time and step are the
+  // caller's). `global` must already have the global grid's size.
+  void AllGather(State& global) const;
   // Collective: one step of the FD kernel (advection is not distributed).
   void Step(const StepModel& model, double dt);
+  // Collective: the largest mobility M over the whole box at the start of the last step (the
+  // value FdKernel::last_max_mobility gives on one rank, exactly: M is pointwise, and every rank's
+  // planes including its ghosts hold values of real points).
+  double MaxMobility() const;
   // Collective: ∫ρ over the whole box.
   double Mass() const;
 

@@ -17,6 +17,10 @@
 #include "kyoso/sim/sinter/rigid_body.h"
 #include "kyoso/sim/sinter/spectral_kernel.h"
 
+#ifdef KYOSO_SINTER_MPI
+#include "kyoso/sim/sinter/mpi_fd.h"
+#endif
+
 namespace kyoso::sim::sinter {
 
 const char* ToString(Termination termination) {
@@ -98,8 +102,47 @@ Result Run(const Spec& spec, const Options& options, ProgressSink* progress) {
     state = InitialState(spec);
   }
   const Grid& grid = state.grid;
-  const bool has_out = !options.output_dir.empty();
-  if (has_out) std::filesystem::create_directories(options.output_dir);
+
+  // MPI (Options::communicator): every rank runs this loop with identical decisions; the FD
+  // step is slab-decomposed, and the full fields are all-gathered onto every rank whenever the
+  // loop reads them (tracking, health checks, samples, VTK, checkpoints). Only rank 0 writes
+  // files and reports progress; its cancel and wall-time decisions are broadcast.
+  int rank = 0;
+  bool multi_rank = false;
+#ifdef KYOSO_SINTER_MPI
+  std::unique_ptr<DistributedFdKernel> distributed;
+  if (options.communicator != MPI_COMM_NULL) {
+    int ranks = 1;
+    MPI_Comm_size(options.communicator, &ranks);
+    MPI_Comm_rank(options.communicator, &rank);
+    if (ranks > 1) {
+      if (spec.kernel != KernelKind::kFiniteDifference || spec.rigid_body.enabled) {
+        throw InputError(spec.kernel != KernelKind::kFiniteDifference ? "/numerics/kernel"
+                                                                      : "/rigid_body/enabled",
+                         "sinter.mpi_unsupported",
+                         "runs on several MPI ranks support the fd kernel without rigid-body "
+                         "motion only");
+      }
+      distributed = std::make_unique<DistributedFdKernel>(
+          grid, state.num_slots, options.num_threads, options.communicator);
+      distributed->Scatter(state);
+      summary.num_ranks = ranks;
+      multi_rank = true;
+    }
+  }
+  // Collective: broadcasts rank 0's decision.
+  auto agree = [&](bool value) {
+    if (!distributed) return value;
+    int flag = value ? 1 : 0;
+    MPI_Bcast(&flag, 1, MPI_INT, 0, options.communicator);
+    return flag != 0;
+  };
+#else
+  auto agree = [](bool value) { return value; };
+#endif
+  const bool writer = rank == 0;
+  const bool has_out = !options.output_dir.empty();  // same on every rank: it sets the steps
+  if (has_out && writer) std::filesystem::create_directories(options.output_dir);
   auto out_path = [&](const std::string& name) {
     return (std::filesystem::path(options.output_dir) / name).string();
   };
@@ -109,7 +152,11 @@ Result Run(const Spec& spec, const Options& options, ProgressSink* progress) {
   if (spec.kernel == KernelKind::kSpectral) {
     spectral = std::make_unique<SpectralKernel>(grid, state.num_slots, options.num_threads);
   } else {
+#ifdef KYOSO_SINTER_MPI
+    if (!distributed) fd = std::make_unique<FdKernel>(grid, state.num_slots, options.num_threads);
+#else
     fd = std::make_unique<FdKernel>(grid, state.num_slots, options.num_threads);
+#endif
   }
   // The adaptive step. FD: safety × the forward-Euler limit with the largest mobility on the
   // current fields (the kernel reports it each step; 5 % margin for its growth within a step).
@@ -231,7 +278,7 @@ Result Run(const Spec& spec, const Options& options, ProgressSink* progress) {
            vtk_times[next_vtk] <= state.time * (1.0 + 1e-12) + 1e-300) {
       std::ostringstream name;
       name << "state_" << next_vtk << ".vtk";
-      WriteVtk(state, out_path(name.str()));
+      if (writer) WriteVtk(state, out_path(name.str()));
       ++next_vtk;
     }
   };
@@ -276,6 +323,13 @@ Result Run(const Spec& spec, const Options& options, ProgressSink* progress) {
       if (fd) {
         fd->Step(state, m, dt, &advection);
         observed_mobility = fd->last_max_mobility();
+#ifdef KYOSO_SINTER_MPI
+      } else if (distributed) {
+        distributed->Step(m, dt);
+        state.time += dt;
+        ++state.step;
+        observed_mobility = distributed->MaxMobility();
+#endif
       } else {
         const double change = spectral->Step(state, m, dt, &advection);
         if (!hits_target || dt >= spectral_dt) {
@@ -290,6 +344,15 @@ Result Run(const Spec& spec, const Options& options, ProgressSink* progress) {
     const std::int64_t steps_done = state.step - first_step;
     const bool tracking_due = steps_done % spec.tracking_every == 0;
     const bool sample_due = state.time >= sample_times[next_sample];
+    const bool checkpoint_due =
+        has_out && spec.checkpoint_every > 0 && steps_done % spec.checkpoint_every == 0;
+    const bool vtk_due =
+        next_vtk < vtk_times.size() && vtk_times[next_vtk] <= state.time * (1.0 + 1e-12) + 1e-300;
+    const bool reads_fields =
+        steps_done % 50 == 0 || sample_due || tracking_due || checkpoint_due || vtk_due;
+#ifdef KYOSO_SINTER_MPI
+    if (distributed && reads_fields) distributed->AllGather(state);
+#endif
     if ((steps_done % 50 == 0 || sample_due) && !Healthy(state)) {
       summary.termination = Termination::kDiverged;
       std::ostringstream msg;
@@ -306,23 +369,26 @@ Result Run(const Spec& spec, const Options& options, ProgressSink* progress) {
       sample();
       ++next_sample;
       last_good = state;
-      if (progress != nullptr) {
+      bool go_on = true;
+      if (progress != nullptr && writer) {
         std::ostringstream msg;
         msg << "t = " << state.time << ", density " << series.density.back();
-        if (!progress->Update(
-                {"sinter", (state.time - start_time) / (end_time - start_time), msg.str()})) {
-          summary.termination = Termination::kCancelled;
-          summary.message = "cancelled by the caller";
-          break;
-        }
+        go_on = progress->Update(
+            {"sinter", (state.time - start_time) / (end_time - start_time), msg.str()});
+      }
+      if (!agree(go_on)) {
+        summary.termination = Termination::kCancelled;
+        summary.message = "cancelled by the caller";
+        break;
       }
     }
     write_due_vtk();
-    if (has_out && spec.checkpoint_every > 0 && steps_done % spec.checkpoint_every == 0 &&
-        Healthy(state)) {
+    if (checkpoint_due && writer && Healthy(state)) {
       WriteCheckpoint(state, out_path("checkpoint.bin"));
     }
-    if (options.max_wall_seconds > 0.0 && wall() > options.max_wall_seconds) {
+    // Several ranks decide at the points where they synchronize anyway.
+    if (options.max_wall_seconds > 0.0 && (reads_fields || !multi_rank) &&
+        agree(wall() > options.max_wall_seconds)) {
       summary.termination = Termination::kWallTime;
       summary.message = "stopped at the wall-time limit";
       break;
@@ -343,7 +409,7 @@ Result Run(const Spec& spec, const Options& options, ProgressSink* progress) {
     summary.warnings.push_back("mass drift " + std::to_string(summary.mass_drift) +
                                " exceeds round-off");
   }
-  if (has_out) {
+  if (has_out && writer) {
     WriteCsv(series, out_path("series.csv"));
     WriteCheckpoint(state, out_path("checkpoint.bin"));
   }

@@ -10,6 +10,10 @@
 
 #include <nlohmann/json.hpp>
 
+#ifdef KYOSO_SINTER_MPI
+#include <mpi.h>
+#endif
+
 #include "kyoso/base/error.h"
 #include "kyoso/sim/sinter/fd_kernel.h"
 #include "kyoso/sim/sinter/grid.h"
@@ -90,6 +94,13 @@ struct Options {
   std::string output_dir{};     // when non-empty: CSV, VTK and checkpoints are written here
   std::string restart_path{};   // when non-empty: start from this checkpoint
   double max_wall_seconds = 0;  // 0: no limit; otherwise stop (Summary says so) after this
+#ifdef KYOSO_SINTER_MPI
+  // MPI: when not MPI_COMM_NULL and of size > 1, Run is collective over this communicator and
+  // the FD kernel runs slab-decomposed (mpi_fd.h); every rank passes the same spec and options,
+  // and only rank 0 writes files and reports progress. The library never initializes MPI: the
+  // caller (e.g. the `kyoso` CLI under mpirun) calls MPI_Init and passes the communicator.
+  MPI_Comm communicator = MPI_COMM_NULL;
+#endif
 
   std::vector<Issue> Validate() const;
 };
