@@ -14,11 +14,9 @@
 
 #include "kyoso/base/error.h"
 #include "kyoso/cli/common.h"
+#include "kyoso/server/api.h"
 #include "kyoso/server/auth.h"
 #include "kyoso/server/server.h"
-#ifdef KYOSO_SERVER_HAS_CAMPAIGN_API
-#include "kyoso/server/api.h"
-#endif
 
 namespace kyoso::cli {
 namespace {
@@ -82,11 +80,9 @@ void Serve(const ServeOptions& options) {
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 
   server::Server http(server_options, std::move(authenticator));
-#ifdef KYOSO_SERVER_HAS_CAMPAIGN_API
   server::ApiOptions api_options;
   api_options.db = options.common.db;
   server::RegisterCampaignApi(http, api_options);
-#endif
   http.Bind();
 
   const std::string host =
