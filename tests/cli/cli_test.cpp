@@ -293,3 +293,26 @@ TEST_F(Cli, DemoSaysTheLabIsSimulatedAndLeavesAUsableDatabase) {
 }
 
 }  // namespace
+
+TEST_F(Cli, UsageErrorsAreOneJsonErrorObjectUnderJson) {
+  // A flag CLI11 rejects (an ID that is not a number) still gives the JSON error shape and exit 2.
+  ExpectError({"start", "seven", "--json"}, 2, "cli.usage");
+  ExpectError({"list", "--no-such-flag", "--json"}, 2, "cli.usage");
+  // Without --json CLI11's own message stays, with the same exit code.
+  EXPECT_EQ(Kyoso({"list", "--no-such-flag"}).exit_code, 2);
+}
+
+TEST_F(Cli, MagnetReportsUnreadableSpecAndBadSpecPaths) {
+  ExpectError({"magnet", "missing.json", "--json"}, 1, "io.read");
+  Write("bad.json", R"({"bodies": [{"name": "a", "shape": "disc", "radius": "-1 mm",
+    "z_min": 0, "z_max": "1 mm"}], "material": {"jc": {"model": "constant", "jc0": 1e8},
+    "n": 20}, "protocol": {"kind": "fcm", "field": "1 T", "ramp_rate": "0.01 T/s"}})");
+  const Outcome run = Kyoso({"magnet", "bad.json", "--json"});
+  EXPECT_EQ(run.exit_code, 2) << run.err;
+  bool found = false;
+  const nlohmann::json error = run.Error();
+  for (const auto& issue : error["error"]["issues"]) {
+    found = found || issue["path"] == "/bodies/0/radius";
+  }
+  EXPECT_TRUE(found) << run.err;
+}

@@ -1,5 +1,9 @@
 // The `kyoso` command: one file per verb, each a thin shell over a use case of the modules.
+#include <iostream>
+#include <string_view>
+
 #include <CLI/CLI.hpp>
+#include <nlohmann/json.hpp>
 
 #include "kyoso/cli/common.h"
 
@@ -31,7 +35,16 @@ int main(int argc, char** argv) {
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
-    return app.exit(e) == 0 ? 0 : 2;
+    // --help and --version are "errors" with exit code 0: print them as CLI11 does.
+    if (e.get_exit_code() == 0) return app.exit(e);
+    // Under --json a script reads one JSON error object on stderr, like every other error.
+    bool json = false;
+    for (int i = 1; i < argc; ++i) json = json || std::string_view(argv[i]) == "--json";
+    if (!json) return app.exit(e) == 0 ? 0 : 2;
+    nlohmann::json error = {{"code", "cli.usage"}, {"message", e.what()},
+                            {"issues", nlohmann::json::array()}};
+    std::cerr << nlohmann::json{{"error", error}}.dump() << std::endl;
+    return 2;
   }
   return exit_code;
 }
