@@ -198,6 +198,8 @@ std::optional<Model> FitModel(const space::Space& space,
   fit_options.kernel = ToGp(options.kernel);
   fit_options.fixed_noise = options.noiseless;
   fit_options.num_restarts = options.num_fit_restarts;
+  // A warm start is one extra start besides the regular ones (prior centre + prior draws).
+  fit_options.num_warm_restarts = options.num_fit_restarts + 1;
   fit_options.seed = SeedOf(options.seed, kFitStream);
   fit_options.warm_start = WarmStart(options.warm_start);
   gp::FitResult fit = gp::Fit(data, fit_options, progress);
