@@ -86,9 +86,10 @@ TEST(LogPrior, GradientMatchesCentralDifferences) {
 }
 
 TEST(LogPrior, LengthscaleLocationGrowsWithDimension) {
-  // Hvarfner et al. 2024: mu_0 = sqrt(2) + log(d) / 2.
-  ExpectClose(LengthscalePriorLocation(1), std::sqrt(2.0), 1e-15);
-  ExpectClose(LengthscalePriorLocation(100), std::sqrt(2.0) + 0.5 * std::log(100.0), 1e-15);
+  // The sqrt(d) scaling of Hvarfner et al. 2024 with kyoso's offset (docs/methods/gp.md §4):
+  // mu_0 = log(d) / 2 - sqrt(2).
+  ExpectClose(LengthscalePriorLocation(1), -std::sqrt(2.0), 1e-15);
+  ExpectClose(LengthscalePriorLocation(100), 0.5 * std::log(100.0) - std::sqrt(2.0), 1e-15);
 }
 
 }  // namespace

@@ -186,16 +186,16 @@ Eigen::VectorXd PriorCenter(int d, bool learn_noise) {
   Eigen::VectorXd theta(d + (learn_noise ? 2 : 1));
   theta.head(d).setConstant(LengthscalePriorLocation(d));
   theta(d) = 0.0;
-  if (learn_noise) theta(d + 1) = -4.0;
+  if (learn_noise) theta(d + 1) = kNoisePriorMean;
   return theta;
 }
 
 // A random start drawn from the hyperprior (likelihood.h), seeded.
 Eigen::VectorXd PriorDraw(int d, bool learn_noise, Rng& rng) {
   Eigen::VectorXd theta = PriorCenter(d, learn_noise);
-  for (int k = 0; k < d; ++k) theta(k) += std::sqrt(3.0) * rng.Normal();
+  for (int k = 0; k < d; ++k) theta(k) += kLengthscalePriorStddev * rng.Normal();
   theta(d) += rng.Normal();
-  if (learn_noise) theta(d + 1) += rng.Normal();
+  if (learn_noise) theta(d + 1) += kNoisePriorStddev * rng.Normal();
   return theta;
 }
 
@@ -328,7 +328,9 @@ FitResult Fit(const Dataset& data, const FitOptions& options, ProgressSink* prog
       warm = true;
     }
   }
-  if (!warm) starts.push_back(PriorCenter(d, learn_noise));
+  // The prior centre is always a start: a warm start is one more candidate, never the only
+  // one, so a fit stuck in an early, over-smooth optimum can leave it (docs/methods/gp.md §6).
+  starts.push_back(PriorCenter(d, learn_noise));
   const int num_starts = warm ? options.num_warm_restarts : options.num_restarts;
   while (static_cast<int>(starts.size()) < num_starts) {
     starts.push_back(PriorDraw(d, learn_noise, rng));

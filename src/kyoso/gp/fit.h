@@ -23,9 +23,10 @@ namespace kyoso::gp {
 struct FitOptions {
   KernelKind kernel = KernelKind::kMatern52;  // covariance kernel
   bool fixed_noise = false;  // noiseless data: noise fixed at noise_variance_floor, not learned
-  double noise_variance_floor = 1e-6;  // lower bound of the noise variance (standardized y), > 0
+  double noise_variance_floor = 1e-8;  // lower bound of the noise variance (standardized y), > 0
   int num_restarts = 4;       // cold fit: L-BFGS starts (prior median + random prior draws), >= 1
-  int num_warm_restarts = 1;  // warm fit: starts incl. the warm start (rest: prior draws), >= 1
+  int num_warm_restarts = 1;  // warm fit: starts incl. the warm start and the prior centre (both
+                              // always run; the rest: prior draws), >= 1
   std::uint64_t seed = 0;     // seeds the random starts
   std::optional<Hyperparameters> warm_start =
       std::nullopt;              // previous fit; ignored (warning) if its dim differs

@@ -22,19 +22,17 @@ double LogNormalDensity(double v, double mean, double stddev, double* derivative
 
 constexpr double kSignalPriorMean = 0.0;
 constexpr double kSignalPriorStddev = 1.0;
-constexpr double kNoisePriorMean = -4.0;
-constexpr double kNoisePriorStddev = 1.0;
 
 }  // namespace
 
 double LengthscalePriorLocation(int dim) {
-  return std::numbers::sqrt2 + 0.5 * std::log(static_cast<double>(std::max(dim, 1)));
+  return 0.5 * std::log(static_cast<double>(std::max(dim, 1))) - std::numbers::sqrt2;
 }
 
 double LogPrior(const Hyperparameters& h, bool learn_noise, Eigen::VectorXd* gradient) {
   const int d = h.dim();
   const double location = LengthscalePriorLocation(d);
-  const double scale = std::sqrt(3.0);
+  const double scale = kLengthscalePriorStddev;
   if (gradient != nullptr) gradient->setZero(d + 2);
   double total = 0;
   double derivative = 0;

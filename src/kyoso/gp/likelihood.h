@@ -27,14 +27,20 @@ LikelihoodValue LogMarginalLikelihood(const Eigen::MatrixXd& x, const Eigen::Vec
                                       bool with_gradient);
 
 // The hyperprior (docs/methods/gp.md §4), on the log parameters:
-//   log l_k ~ Normal(sqrt(2) + log(d) / 2, sqrt(3))  (Hvarfner, Hellsten & Nardi 2024, ICML)
+//   log l_k ~ Normal(log(d) / 2 - sqrt(2), 1.5)      (the sqrt(d) scaling of Hvarfner, Hellsten &
+//                                                     Nardi 2024, centred at ~0.24 sqrt(d) on the
+//                                                     unit cube instead of their ~4.1 sqrt(d))
 //   log signal_variance ~ Normal(0, 1)                (weak, standardized outputs)
-//   log noise_variance ~ Normal(-4, 1)                (BoTorch's LogNormal(-4, 1) noise prior)
+//   log noise_variance ~ Normal(-8, 2)                (weak; median 3e-4 of the output variance)
 // The noise term is omitted when `learn_noise` is false. Returns log p(theta) and, when
 // `gradient` is non-null, fills its gradient with respect to Hyperparameters::Pack().
 double LogPrior(const Hyperparameters& h, bool learn_noise, Eigen::VectorXd* gradient);
 
-// Prior location of the log length scales in d dimensions: sqrt(2) + log(d) / 2.
+// Prior location of the log length scales in d dimensions: log(d) / 2 - sqrt(2).
 double LengthscalePriorLocation(int dim);
+
+inline constexpr double kLengthscalePriorStddev = 1.5;  // of log l_k
+inline constexpr double kNoisePriorMean = -8.0;         // of log noise_variance
+inline constexpr double kNoisePriorStddev = 2.0;        // of log noise_variance
 
 }  // namespace kyoso::gp

@@ -198,6 +198,11 @@ std::optional<Model> FitModel(const space::Space& space,
   fit_options.kernel = ToGp(options.kernel);
   fit_options.fixed_noise = options.noiseless;
   fit_options.num_restarts = options.num_fit_restarts;
+  // A warm start is one extra start besides the regular ones (prior centre + prior draws) while
+  // fits are cheap; above the screening size only the prior centre joins it, which keeps warm
+  // fits of large campaigns fast (docs/methods/gp.md §6).
+  fit_options.num_warm_restarts =
+      data.x.rows() <= fit_options.max_screening_points ? options.num_fit_restarts + 1 : 2;
   fit_options.seed = SeedOf(options.seed, kFitStream);
   fit_options.warm_start = WarmStart(options.warm_start);
   gp::FitResult fit = gp::Fit(data, fit_options, progress);
