@@ -82,9 +82,9 @@ void AddDemoCommand(CLI::App& app, int& exit_code) {
           "hold_time=10 --note \"my idea\"\n"
           "  kyoso start %s ID; kyoso result %s ID jc=VALUE\n"
           "  kyoso compare %s\n"
-          "The web UI and HTTP API come with the `kyoso serve` verb of the web UI issue: when "
-          "`kyoso serve --help` works in your build, run `kyoso serve %s` and open the URL it "
-          "prints.\n",
+          "Or in the browser (tables, suggestions, model views, compare):\n"
+          "  kyoso serve %s          # then open the http://127.0.0.1:8050/?token=... URL it "
+          "prints\n",
           flag.c_str(), flag.c_str(), flag.c_str(), flag.c_str(), flag.c_str(), flag.c_str(),
           flag.c_str());
       std::fflush(stdout);
