@@ -313,7 +313,8 @@ nlohmann::json ModelGrid(const campaign::CampaignSpec& spec,
   if (z >= 0) {
     zs = AxisValues(spec.space, z, num_z);
   } else {
-    zs.push_back(common.fixed[static_cast<std::size_t>(x)]);  // unused placeholder slice
+    // No third axis: one slice, whose z value is never read (the loop below skips it).
+    zs.push_back(0.0);
   }
   std::vector<std::vector<double>> points;
   for (double vz : zs) {
