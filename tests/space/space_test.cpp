@@ -130,6 +130,19 @@ TEST(SpaceEncoding, ContinuousRoundTripAndLogScale) {
   EXPECT_EQ(s.Decode(outside), (std::vector<double>{-3, 100}));
 }
 
+TEST(SpaceEncoding, FacesOfTheCubeDecodeToTheBoundsExactly) {
+  // exp(log(60)) rounds to 59.999999999999986 in IEEE doubles; the ends of [0,1] must decode to
+  // the user's bounds bit for bit (the optimizer often ends on a face). Exact comparison intended.
+  Space s = Space::Create({Continuous("hold_time", 1, 60, Scale::kLog),
+                           Continuous("rate", 10, 100)},
+                          {});
+  Eigen::VectorXd top(2), bottom(2);
+  top << 1.0, 1.0;
+  bottom << 0.0, 0.0;
+  EXPECT_EQ(s.Decode(top), (std::vector<double>{60.0, 100.0}));
+  EXPECT_EQ(s.Decode(bottom), (std::vector<double>{1.0, 10.0}));
+}
+
 TEST(SpaceEncoding, CategoricalIsOneHotAndDecodesByArgmax) {
   Space s = Space::Create({Continuous("a", 0, 1), Categorical("gas", {"Ar", "vacuum", "N2"})}, {});
   EXPECT_EQ(s.encoded_dim(), 4);

@@ -350,9 +350,14 @@ std::vector<double> Space::Decode(const Eigen::VectorXd& u) const {
       continue;
     }
     const double t = std::clamp(std::isnan(u[o]) ? 0.0 : u[o], 0.0, 1.0);
-    double x = p.scale == Scale::kLog
-                   ? std::exp(std::log(p.low) + t * (std::log(p.high) - std::log(p.low)))
-                   : p.low + t * (p.high - p.low);
+    // The box ends map to the bounds exactly: exp(log(high)) can round below `high`, and the
+    // optimizer often ends on a face, so a suggestion would show 59.999999999999986 for 60.
+    double x = t == 0.0 ? p.low
+               : t == 1.0
+                   ? p.high
+                   : (p.scale == Scale::kLog
+                          ? std::exp(std::log(p.low) + t * (std::log(p.high) - std::log(p.low)))
+                          : p.low + t * (p.high - p.low));
     raw[i] = SnapValue(static_cast<int>(i), x);
   }
   return raw;

@@ -2,9 +2,10 @@
 // one server. A write transaction is a pqxx::work (READ COMMITTED); the store logic locks the
 // campaign row with SELECT ... FOR UPDATE, so ids and event numbers are allocated in commit order
 // under that lock (NOTES.md: a global sequence used as a read cursor would skip late commits).
-// Waiting for a lock longer than busy_timeout_ms (lock_timeout), a serialization failure or a
-// deadlock becomes store.busy. The schema version lives in table kyoso_schema; migrations run under
-// a transaction-scoped advisory lock so concurrent first opens migrate once.
+// Waiting for a lock longer than busy_timeout_ms (lock_timeout), a cancelled statement, a
+// serialization failure or a deadlock becomes store.busy. The schema version lives in table
+// kyoso_schema; migrations run under a transaction-scoped advisory lock so concurrent first opens
+// migrate once.
 #include <pqxx/pqxx>
 
 #include <string>
@@ -34,7 +35,11 @@ std::string ToPostgresPlaceholders(const std::string& sql) {
   } catch (const pqxx::sql_error& e) {
     const std::string& state = e.sqlstate();
     const std::string message = std::string(e.what()) + " (" + context + ")";
-    if (state == "55P03" || state == "40001" || state == "40P01") {
+    // 55P03 lock_not_available (lock_timeout), 40001 serialization failure, 40P01 deadlock, and
+    // 57014 query_canceled: under heavy load a lock wait ended by lock_timeout was seen to report
+    // "canceling statement due to user request". In every case the statement's transaction is
+    // rolled back and nothing was written, so the caller may retry.
+    if (state == "55P03" || state == "40001" || state == "40P01" || state == "57014") {
       throw Error("store.busy", "PostgreSQL: lock not obtained in time, retry: " + message);
     }
     if (state == "23505") throw UniqueViolation(message);
