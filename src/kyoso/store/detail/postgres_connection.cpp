@@ -37,7 +37,9 @@ std::string ToPostgresPlaceholders(const std::string& sql) {
     const std::string message = std::string(e.what()) + " (" + context + ")";
     // 55P03 lock_not_available (lock_timeout), 40001 serialization failure, 40P01 deadlock, and
     // 57014 query_canceled: under heavy load a lock wait ended by lock_timeout was seen to report
-    // "canceling statement due to user request". In every case the statement's transaction is
+    // "canceling statement due to user request" (PostgreSQL's ProcessInterrupts reports a pending
+    // cancel as "user request" when the lock-timeout indicator was already cleared, which happens
+    // when the timer fires just as the lock is granted; we send no cancels). In every case the statement's transaction is
     // rolled back and nothing was written, so the caller may retry.
     if (state == "55P03" || state == "40001" || state == "40P01" || state == "57014") {
       throw Error("store.busy", "PostgreSQL: lock not obtained in time, retry: " + message);
