@@ -5,6 +5,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <set>
 
@@ -113,6 +114,38 @@ TEST(Suggest, AfterDataStoresPredictionsAndAvoidsPendingPoints) {
     }
   }
   EXPECT_NE(first.batch_id, second.batch_id);
+}
+
+TEST(Suggest, LogScaleObjectiveModelsTheLogarithmAndStoresTheMedian) {
+  TempDb tmp;
+  auto db = tmp.Open();
+  nlohmann::json spec = Ba122Spec();
+  spec["objectives"][0]["scale"] = "log";
+  const Campaign c = Init(*db, spec, "alice");
+  std::vector<double> jc;
+  for (double temp : {500.0, 550.0, 600.0, 650.0, 700.0}) {
+    const store::Experiment e = AddMeasured(*db, c, 50, temp, 5);
+    jc.push_back(e.results.at("jc").value);
+  }
+  // The engine sees ln(jc) (all values of the virtual lab are positive: no floor).
+  const EngineData data = BuildEngineData(c.spec, db->ListExperiments(c.id()));
+  ASSERT_EQ(data.observations.size(), jc.size());
+  for (std::size_t i = 0; i < jc.size(); ++i) {
+    ExpectClose(data.observations[i].value, std::log(jc[i]), 1e-15, 0);
+  }
+  EXPECT_EQ(data.num_floored, 0);
+  const SuggestOutcome out = Suggest(*db, c, {.batch_size = 1, .seed = 3});
+  ASSERT_EQ(out.experiments.size(), 1u);
+  const nlohmann::json& p = out.experiments[0].prediction["jc"];
+  EXPECT_EQ(p["scale"], "log");
+  // Oracle: median = exp(mean of ln jc); the band is exp(mean -+ 2 sd).
+  const double mean = p["mean"].get<double>();
+  const double sd = p["stddev"].get<double>();
+  ExpectClose(p["median"].get<double>(), std::exp(mean), 1e-12, 0);
+  ExpectClose(p["upper"].get<double>(), std::exp(mean + 2 * sd), 1e-12, 0);
+  // A prediction of ln(jc) lies within the measured decades, not at the scale of jc itself.
+  EXPECT_GT(mean, std::log(*std::min_element(jc.begin(), jc.end())) - 5.0);
+  EXPECT_LT(mean, std::log(*std::max_element(jc.begin(), jc.end())) + 5.0);
 }
 
 TEST(Suggest, SameDataAndSeedGiveTheSameSuggestionsInAnotherDatabase) {

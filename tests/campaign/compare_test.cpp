@@ -4,6 +4,8 @@
 
 #include <gtest/gtest.h>
 
+#include <cmath>
+
 #include "kyoso/campaign/demo.h"
 #include "support/expect_close.h"
 
@@ -117,6 +119,28 @@ TEST(Compare, MinimizingFlipsWhatCountsAsBetter) {
     EXPECT_EQ(loop.num_improved, loop.label == "notebook" ? 1 : 0) << loop.label;
   }
   EXPECT_THROW(Compare(ParseSpec(spec), Dataset(), "tc"), InputError);
+}
+
+TEST(Compare, LogScalePredictionsAreComparedOnTheLogOfTheMeasurement) {
+  // Two engine experiments predicted on ln scale: #1 measured e^2 with ln-prediction (1, 0.5):
+  // z = (2 - 1)/0.5 = 2; #2 measured e^0 = 1 with (1, 1): z = -1. #3 measured 0 has no ln: skipped.
+  std::vector<store::Experiment> data = {
+      Make(1, store::Source::kEngine, kEngineName, store::Status::kDone, std::exp(2.0), 1),
+      Make(2, store::Source::kEngine, kEngineName, store::Status::kDone, 1.0, 2),
+      Make(3, store::Source::kEngine, kEngineName, store::Status::kDone, 0.0, 3)};
+  const std::vector<std::pair<double, double>> ln_predictions = {{1, 0.5}, {1, 1}, {0, 1}};
+  for (std::size_t i = 0; i < data.size(); ++i) {
+    data[i].prediction = {{"jc",
+                           {{"mean", ln_predictions[i].first},
+                            {"stddev", ln_predictions[i].second},
+                            {"scale", "log"}}}};
+  }
+  const Comparison c = Compare(ParseSpec(Ba122Spec()), data);
+  ASSERT_EQ(c.loops.size(), 1u);
+  const Calibration& cal = c.loops[0].calibration;
+  EXPECT_EQ(cal.count, 2);
+  ExpectClose(cal.mean_z, 0.5, 1e-12, 0);                        // (2 - 1) / 2
+  ExpectClose(cal.rms_z, std::sqrt((4.0 + 1.0) / 2), 1e-12, 0);  // sqrt(mean z^2)
 }
 
 TEST(Compare, JsonCarriesTheStableFieldNames) {

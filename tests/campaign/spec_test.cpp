@@ -4,6 +4,8 @@
 
 #include <gtest/gtest.h>
 
+#include <cmath>
+
 #include "kyoso/base/json_reader.h"
 #include "kyoso/campaign/demo.h"
 #include "support/expect_close.h"
@@ -150,6 +152,52 @@ TEST(ParseAssignment, ReadsNumbersAndNamesButNeverEvaluatesText) {
   EXPECT_EQ(ParseAssignment("t=500+50", "--set").second, nlohmann::json("500+50"));
   EXPECT_THROW(ParseAssignment("max_temp", "--set"), InputError);
   EXPECT_THROW(ParseAssignment("=5", "--set"), InputError);
+}
+
+TEST(ObjectiveScale, ParsesLogAndRejectsUnknownScales) {
+  nlohmann::json spec = MixedSpec();
+  spec["objectives"][0]["scale"] = "log";
+  const CampaignSpec parsed = ParseSpec(spec);
+  EXPECT_EQ(parsed.primary().scale, ObjectiveScale::kLog);
+  EXPECT_EQ(parsed.objectives[1].scale, ObjectiveScale::kLinear);  // the default
+  spec["objectives"][1]["scale"] = "log10";
+  EXPECT_EQ(IssuesOf([&] { ParseSpec(spec); }),
+            std::vector<std::string>{"/objectives/1/scale spec.choice"});
+}
+
+TEST(ObjectiveScale, LogModelsTheNaturalLogarithmWithAFloorForNonPositiveValues) {
+  Objective linear;
+  Objective log_scale;
+  log_scale.scale = ObjectiveScale::kLog;
+  const std::vector<double> values = {2e4, 1e5, 0.0, -3.0, 5e3};
+  EXPECT_EQ(ToModelScale(linear, values), values);
+  int floored = -1;
+  const std::vector<double> model = ToModelScale(log_scale, values, &floored);
+  ASSERT_EQ(model.size(), values.size());
+  // Oracle: ln of each value; 0 and -3 sit at one tenth of the smallest positive value (5e3).
+  ExpectClose(model[0], std::log(2e4), 1e-15, 0);
+  ExpectClose(model[1], std::log(1e5), 1e-15, 0);
+  ExpectClose(model[2], std::log(500.0), 1e-15, 0);
+  ExpectClose(model[3], std::log(500.0), 1e-15, 0);
+  ExpectClose(model[4], std::log(5e3), 1e-15, 0);
+  EXPECT_EQ(floored, 2);
+  // No positive value at all: no information, every entry 0.
+  EXPECT_EQ(ToModelScale(log_scale, {0.0, -1.0}, &floored), (std::vector<double>{0.0, 0.0}));
+  EXPECT_EQ(floored, 2);
+}
+
+TEST(ObjectiveScale, LogPredictionCarriesTheMedianAndTheTwoSigmaBand) {
+  Objective log_scale;
+  log_scale.scale = ObjectiveScale::kLog;
+  const nlohmann::json p = PredictionValueJson(log_scale, std::log(1e4), 0.5);
+  EXPECT_EQ(p["scale"], "log");
+  // Oracle: median exp(mean) = 1e4; band 1e4 * exp(-+1).
+  ExpectClose(p["median"].get<double>(), 1e4, 1e-12, 0);
+  ExpectClose(p["lower"].get<double>(), 1e4 / std::exp(1.0), 1e-12, 0);
+  ExpectClose(p["upper"].get<double>(), 1e4 * std::exp(1.0), 1e-12, 0);
+  const nlohmann::json q = PredictionValueJson(Objective{}, 3.0, 0.5);
+  EXPECT_FALSE(q.contains("scale"));
+  ExpectClose(q["mean"].get<double>(), 3.0, 0, 0);
 }
 
 }  // namespace

@@ -68,6 +68,7 @@ test('create a campaign in the form; a constraint typo shows the parser message'
   const objective = page.locator('#objective-rows tr').first();
   await objective.locator('input[name=name]').fill('jc');
   await objective.locator('input[name=unit]').fill('A/cm^2');
+  await objective.locator('input[name=log]').check();  // Jc spans decades: model ln(jc)
 
   await page.click('#add-constraint');
   const constraint = page.locator('.constraint-input').first();
@@ -175,7 +176,9 @@ test('a researcher proposal shows the model prediction before submitting', async
   await page.click('a[data-tab=propose]');
   await page.waitForSelector('#proposal-form');
   await page.waitForSelector('#proposal-prediction .big');
-  assert.match(await page.textContent('#proposal-prediction'), /jc ≈ [\d.e+-]+ ± [\d.e+-]+/);
+  // A log-scale objective: the median and the 2σ range in A/cm^2 (docs/spec.md).
+  assert.match(await page.textContent('#proposal-prediction'),
+    /jc ≈ [\d.e+-]+ A\/cm\^2 \(median; 2σ range [\d.e+-]+–[\d.e+-]+, log-scale model\)/);
   await page.fill('input[data-param=max_temp]', '610');
   await page.fill('#proposal-rationale', 'coarse 50 degC steps, as in the paper');
   await screenshot(page, 'propose');
@@ -207,6 +210,14 @@ test('model views: every plot holds data', async () => {
   // Axes carry the user's units.
   const title = await page.evaluate(() => document.getElementById('plot-slice').layout.xaxis.title.text);
   assert.equal(title, 'heating_rate [degC/min]');
+  // ln(jc) is modelled; the slice shows the median on a log axis in jc's unit.
+  const yType = await page.evaluate(() => document.getElementById('plot-slice').layout.yaxis.type);
+  assert.equal(yType, 'log');
+  const median = await page.evaluate(() => {
+    const trace = document.getElementById('plot-slice').data[2];
+    return {name: trace.name, positive: trace.y.every((v) => v > 0)};
+  });
+  assert.deepEqual(median, {name: 'median', positive: true});
   await screenshot(page, 'model');
 });
 

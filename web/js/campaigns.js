@@ -80,6 +80,8 @@ function creationForm(ctx) {
         ['maximize', 'minimize'].map((d) => h('option', {value: d,
           selected: d === (o.direction || 'maximize')}, d))),
       unit: fieldInput('unit', {value: o.unit || '', placeholder: 'A/cm^2', size: 10}),
+      log: h('input', {name: 'log', type: 'checkbox', checked: o.scale === 'log',
+        title: 'model ln(value): for quantities spanning decades, e.g. Jc', onchange: validate}),
     };
     const row = h('tr', {class: 'objective-row'},
       Object.entries(cells).map(([k, el]) => h('td', {dataset: {field: k}}, el)),
@@ -122,6 +124,7 @@ function creationForm(ctx) {
       const c = row.fields;
       const o = {name: c.name.value.trim(), direction: c.direction.value};
       if (c.unit.value.trim()) o.unit = c.unit.value.trim();
+      if (c.log.checked) o.scale = 'log';
       spec.objectives.push(o);
     }
     for (const row of constraintList.children) {
@@ -142,7 +145,8 @@ function creationForm(ctx) {
     m = path.match(/^\/objectives\/(\d+)(?:\/(\w+))?/);
     if (m) {
       const row = objectiveBody.children[Number(m[1])];
-      return row ? (row.fields[m[2]] || row.fields.name) : null;
+      const key = {scale: 'log'}[m[2]] || m[2];
+      return row ? (row.fields[key] || row.fields.name) : null;
     }
     if (path === '/name') return nameInput;
     return null;
@@ -228,7 +232,7 @@ function creationForm(ctx) {
     '+ parameter'),
   h('h3', {}, 'Objectives'),
   h('table', {class: 'grid form-grid'},
-    h('thead', {}, h('tr', {}, ['name', 'direction', 'unit', ''].map((t) => h('th', {}, t)))),
+    h('thead', {}, h('tr', {}, ['name', 'direction', 'unit', 'log', ''].map((t) => h('th', {}, t)))),
     objectiveBody),
   h('button', {type: 'button', id: 'add-objective', onclick: () => { addObjective(); validate(); }},
     '+ objective'),

@@ -3,7 +3,7 @@
 // result entry; start / fail / withdraw / correct with a reason; each row's history; CSV import
 // (drag and drop, line-numbered errors, all or nothing) and export.
 import {ApiError, campaignPath, get, post} from './api.js';
-import {askFields, clear, fmt, fmtTime, h, toast} from './util.js';
+import {askFields, clear, fmt, fmtPrediction, fmtTime, h, toast} from './util.js';
 
 export async function render(root, ctx) {
   const c = ctx.campaign;
@@ -31,7 +31,10 @@ export async function render(root, ctx) {
       const r = e.results[key.slice(2)];
       return r ? r.value : null;
     }
-    if (key === 'pred') return e.prediction?.[primary]?.mean ?? null;
+    if (key === 'pred') {
+      const p = e.prediction?.[primary];
+      return p?.median ?? p?.mean ?? null;
+    }
     return null;
   }
 
@@ -62,7 +65,8 @@ export async function render(root, ctx) {
     ['batch', 'batch'],
     ...params.map((p) => [`p:${p.name}`, p.unit ? `${p.name} [${p.unit}]` : p.name]),
     ['rationale', 'rationale / reason'],
-    ['pred', `predicted ${primary} (mean ± sd)`],
+    ['pred', objectives[0].scale === 'log' ? `predicted ${primary} (median, 2σ range)`
+      : `predicted ${primary} (mean ± sd)`],
     ...objectives.map((o) => [`r:${o.name}`, o.unit ? `${o.name} [${o.unit}]` : o.name]),
   ];
 
@@ -202,7 +206,7 @@ export async function render(root, ctx) {
         h('td', {class: 'rationale', title: e.reason || e.rationale},
           e.reason ? h('span', {class: 'reason'}, `reason: ${e.reason}`) : e.rationale,
           (e.flags || []).map((f) => h('span', {class: 'badge warn'}, f))),
-        h('td', {class: 'num'}, pred ? `${fmt(pred.mean, 4)} ± ${fmt(pred.stddev, 3)}` : '—'),
+        h('td', {class: 'num'}, fmtPrediction(pred) ?? '—'),
         resultInputs(e),
         actions(e)));
       if (view.open.has(e.id)) body.append(historyRow(e, columns.length + 1));

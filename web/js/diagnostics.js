@@ -32,6 +32,8 @@ export async function render(root, ctx) {
           : s.lengthscale_factor !== undefined ? `× ${fmt(s.lengthscale_factor, 4)} (log scale)` : '—'),
         h('td', {class: 'num'}, fmt(s.relevance, 4)))))));
       const loo = out.loo;
+      // A log-scale objective is modelled (and left out) as ln(value).
+      const ln = out.objective.scale === 'log' ? 'ln ' : '';
       const all = loo.flatMap((p) => [p.observed, p.mean]);
       const lo = Math.min(...all);
       const hi = Math.max(...all);
@@ -45,8 +47,8 @@ export async function render(root, ctx) {
           error_y: {type: 'data', array: pts.map((p) => 2 * p.stddev), visible: true, thickness: 1},
         }))], {
         title: {text: `leave-one-out (${out.num_loo} refits), ±2σ`},
-        xaxis: {title: {text: `observed ${out.objective.name}`}},
-        yaxis: {title: {text: `predicted ${out.objective.name}`}}, height: 340,
+        xaxis: {title: {text: `observed ${ln}${out.objective.name}`}},
+        yaxis: {title: {text: `predicted ${ln}${out.objective.name}`}}, height: 340,
       });
     } catch (error) {
       const text = error instanceof ApiError ? `${error.code}: ${error.describe()}` : String(error);

@@ -94,16 +94,21 @@ export async function render(root, ctx) {
     const out = await post(campaignPath(c.name, '/model/slice'), body({x: xSel.value}));
     if (!state.fixed) state.fixed = out.fixed;
     const xs = out.x.values;
-    const upper = out.mean.map((m, k) => m + 2 * out.stddev[k]);
-    const lower = out.mean.map((m, k) => m - 2 * out.stddev[k]);
-    const pts = near(out.data);
     const o = out.objective;
+    // A log-scale objective is modelled as ln(value): draw the median exp(mean) and the band
+    // exp(mean ± 2σ) on a logarithmic axis in the objective's own unit.
+    const logScale = o.scale === 'log';
+    const shown = (v) => (logScale ? Math.exp(v) : v);
+    const upper = out.mean.map((m, k) => shown(m + 2 * out.stddev[k]));
+    const lower = out.mean.map((m, k) => shown(m - 2 * out.stddev[k]));
+    const pts = near(out.data);
     await plot(slicePlot, [
       {x: xs, y: upper, mode: 'lines', line: {width: 0}, showlegend: false, hoverinfo: 'skip'},
       {x: xs, y: lower, mode: 'lines', line: {width: 0}, fill: 'tonexty',
-        fillcolor: 'rgba(31,119,180,0.18)', name: 'mean ± 2σ'},
-      {x: xs, y: out.mean, mode: 'lines', line: {color: COLORS[0], width: 2}, name: 'mean'},
-      {x: pts.map((p) => p.params[out.x.name]), y: pts.map((p) => p.value), mode: 'markers',
+        fillcolor: 'rgba(31,119,180,0.18)', name: logScale ? 'exp(mean ± 2σ)' : 'mean ± 2σ'},
+      {x: xs, y: out.mean.map(shown), mode: 'lines', line: {color: COLORS[0], width: 2},
+        name: logScale ? 'median' : 'mean'},
+      {x: pts.map((p) => p.params[out.x.name]), y: pts.map((p) => shown(p.value)), mode: 'markers',
         name: 'measured (near slice)', text: pts.map((p) => `#${p.id} (${p.source}), distance ${fmt(p.distance, 2)}`),
         marker: {color: COLORS[1], size: 8, opacity: pts.map((p) => 1 - 0.7 * p.distance / state.near)}},
       {x: xs, y: out.acquisition, mode: 'lines', yaxis: 'y2', line: {color: COLORS[2]},
@@ -112,7 +117,8 @@ export async function render(root, ctx) {
       title: {text: `${o.name}${o.unit ? ` [${o.unit}]` : ''} along ${out.x.name}`, x: 0.01,
         xanchor: 'left'},
       xaxis: axis(out.x, {anchor: 'y2'}),
-      yaxis: {domain: [0.36, 1], title: {text: o.unit ? `${o.name} [${o.unit}]` : o.name}},
+      yaxis: {domain: [0.36, 1], title: {text: o.unit ? `${o.name} [${o.unit}]` : o.name},
+        type: logScale ? 'log' : undefined},
       yaxis2: {domain: [0, 0.26], title: {text: out.acquisition_kind}},
       height: 460,
       legend: {orientation: 'h', x: 1, xanchor: 'right', y: 1.02, yanchor: 'bottom'},
@@ -135,10 +141,12 @@ export async function render(root, ctx) {
     const layout = (title) => ({title: {text: title}, xaxis: axis(out.x), yaxis: axis(out.y),
       height: 360, margin: {l: 64, r: 12, t: 40, b: 52}});
     const suffix = out.z ? ` at ${zName} = ${fmt(s.z)}` : '';
+    // Heatmaps show the model's own scale: ln(value) for a log-scale objective.
+    const of = out.objective.scale === 'log' ? ` of ln ${out.objective.name}` : '';
     await plot(meanPlot, [{type: 'heatmap', x: out.x.values, y: out.y.values, z: s.mean,
-      colorscale: 'Viridis', colorbar: {thickness: 10}}, points], layout(`mean${suffix}`));
+      colorscale: 'Viridis', colorbar: {thickness: 10}}, points], layout(`mean${of}${suffix}`));
     await plot(sdPlot, [{type: 'heatmap', x: out.x.values, y: out.y.values, z: s.stddev,
-      colorscale: 'Cividis', colorbar: {thickness: 10}}, points], layout(`standard deviation${suffix}`));
+      colorscale: 'Cividis', colorbar: {thickness: 10}}, points], layout(`standard deviation${of}${suffix}`));
     await plot(acqPlot, [{type: 'heatmap', x: out.x.values, y: out.y.values, z: s.acquisition,
       colorscale: 'Hot', reversescale: true, colorbar: {thickness: 10}}, points],
     layout(`acquisition (${out.acquisition_kind})${suffix}`));
@@ -152,7 +160,7 @@ export async function render(root, ctx) {
         z: sl.mean.map((row) => row.map(() => (zIsCategory ? i : sl.z))),
         surfacecolor: sl.mean, cmin, cmax, colorscale: 'Viridis', showscale: i === 0,
         opacity: i === k ? 1 : 0.25, name: `${zName} = ${sl.z}`,
-        colorbar: {title: {text: 'mean'}, thickness: 10},
+        colorbar: {title: {text: `mean${of}`}, thickness: 10},
       }));
       const zAxis = {title: {text: axisTitle(out.z)}};
       if (zIsCategory) {
@@ -162,7 +170,7 @@ export async function render(root, ctx) {
         zAxis.type = 'log';
       }
       await plot(volumePlot, traces, {
-        title: {text: `mean on stacked slices along ${zName} (selected plane opaque)`},
+        title: {text: `mean${of} on stacked slices along ${zName} (selected plane opaque)`},
         scene: {xaxis: {title: {text: axisTitle(out.x)}, type: out.x.scale === 'log' ? 'log' : undefined},
           yaxis: {title: {text: axisTitle(out.y)}, type: out.y.scale === 'log' ? 'log' : undefined},
           zaxis: zAxis},

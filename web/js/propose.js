@@ -55,8 +55,13 @@ export async function render(root, ctx) {
       const p = out.predictions[0];
       const m = p[primary.name];
       clear(prediction,
-        h('div', {class: 'big'}, `${primary.name} ≈ ${fmt(m.mean, 4)} ± ${fmt(2 * m.stddev, 3)}`,
-          primary.unit ? ` ${primary.unit}` : '', h('small', {class: 'muted'}, ' (mean ± 2σ)')),
+        m.scale === 'log'
+          ? h('div', {class: 'big'}, `${primary.name} ≈ ${fmt(m.median, 4)}`,
+            primary.unit ? ` ${primary.unit}` : '',
+            h('small', {class: 'muted'}, ` (median; 2σ range ${fmt(m.lower, 3)}–${fmt(m.upper, 3)},` +
+              ' log-scale model)'))
+          : h('div', {class: 'big'}, `${primary.name} ≈ ${fmt(m.mean, 4)} ± ${fmt(2 * m.stddev, 3)}`,
+            primary.unit ? ` ${primary.unit}` : '', h('small', {class: 'muted'}, ' (mean ± 2σ)')),
         h('div', {}, `acquisition (${out.acquisition_kind}): ${fmt(p.acquisition, 4)}`),
         p.feasible ? null : h('div', {class: 'badge warn'}, 'violates a constraint'),
         h('div', {class: 'muted'}, `model fitted on ${out.num_observations} measured experiments`));

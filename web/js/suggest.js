@@ -5,7 +5,7 @@
 // and the engine's original is withdrawn with a reason naming its replacement, so it stays in the
 // record and its history.
 import {ApiError, campaignPath, post} from './api.js';
-import {clear, fmt, h, toast} from './util.js';
+import {clear, fmt, fmtPrediction, h, toast} from './util.js';
 
 export async function render(root, ctx) {
   const c = ctx.campaign;
@@ -67,8 +67,7 @@ export async function render(root, ctx) {
       const tr = h('tr', {class: 'suggest-row', dataset: {id: e.id}},
         h('td', {class: 'num'}, `#${e.id}`),
         inputs.map((input) => h('td', {}, input)),
-        h('td', {class: 'num'}, pred && pred.mean !== null
-          ? `${fmt(pred.mean, 4)} ± ${fmt(pred.stddev, 3)}` : 'initial design'),
+        h('td', {class: 'num'}, fmtPrediction(pred) ?? 'initial design'),
         h('td', {class: 'num'}, fmt(e.acquisition, 4)),
         h('td', {class: 'state'}, 'engine'));
       tr.original = e;

@@ -45,6 +45,16 @@ export function fmt(value, digits = 6) {
   return text.includes('e') ? text : String(Number(text));
 }
 
+// A stored prediction of an objective as text: "mean ± sd" on a linear scale; on a log scale
+// (the model is of ln value) "median (lower–upper)" with the 2σ band in the objective's unit.
+export function fmtPrediction(pred) {
+  if (!pred || pred.mean === null || pred.mean === undefined) return null;
+  if (pred.scale === 'log') {
+    return `${fmt(pred.median, 4)} (${fmt(pred.lower, 3)}–${fmt(pred.upper, 3)})`;
+  }
+  return `${fmt(pred.mean, 4)} ± ${fmt(pred.stddev, 3)}`;
+}
+
 export function fmtTime(iso) {
   if (!iso) return '—';
   return iso.replace('T', ' ').replace(/\.\d+Z$/, 'Z');

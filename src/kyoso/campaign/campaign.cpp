@@ -50,7 +50,7 @@ nlohmann::json PredictionJson(const CampaignSpec& spec, double mean, double stdd
                               nlohmann::json summary) {
   nlohmann::json prediction = nlohmann::json::object();
   if (std::isfinite(mean)) {
-    prediction[spec.primary().name] = {{"mean", mean}, {"stddev", stddev}};
+    prediction[spec.primary().name] = PredictionValueJson(spec.primary(), mean, stddev);
     prediction["acquisition"] =
         std::isfinite(acquisition) ? nlohmann::json(acquisition) : nlohmann::json(nullptr);
   } else {
@@ -115,6 +115,7 @@ std::vector<std::string> SuggestRequest::Validate(const CampaignSpec& spec) cons
 
 EngineData BuildEngineData(const CampaignSpec& spec, const std::vector<store::Experiment>& all) {
   EngineData data;
+  std::vector<double> measured;
   for (const store::Experiment& e : all) {
     if (e.status == store::Status::kDone) {
       const auto it = e.results.find(spec.primary().name);
@@ -122,11 +123,14 @@ EngineData BuildEngineData(const CampaignSpec& spec, const std::vector<store::Ex
       data.observations.push_back(
           {ParamsToRaw(spec, e.params, "/experiments/" + std::to_string(e.id) + "/params"),
            it->second.value});
+      measured.push_back(it->second.value);
     } else if (e.status == store::Status::kProposed || e.status == store::Status::kRunning) {
       data.pending.push_back(
           ParamsToRaw(spec, e.params, "/experiments/" + std::to_string(e.id) + "/params"));
     }
   }
+  const std::vector<double> modelled = ToModelScale(spec.primary(), measured, &data.num_floored);
+  for (std::size_t i = 0; i < modelled.size(); ++i) data.observations[i].value = modelled[i];
   return data;
 }
 
@@ -156,6 +160,11 @@ SuggestOutcome Suggest(store::Store& store, const Campaign& campaign, const Sugg
     issues.ThrowIfAny();
     optimize::SuggestResult result =
         optimize::Suggest(spec.space, data.observations, data.pending, options, progress);
+    if (data.num_floored > 0) {
+      result.summary.warnings.push_back(
+          std::to_string(data.num_floored) + " result(s) of '" + spec.primary().name +
+          "' below one tenth of the smallest positive one were modelled at that floor (log scale)");
+    }
     outcome.summary = result.summary;
     const nlohmann::json summary_json = result.summary.ToJson();
     std::vector<store::NewExperiment> proposals;

@@ -135,9 +135,11 @@ nlohmann::json CampaignJson(const store::CampaignRecord& record);
 
 // Observations and pending points of a campaign as the engine sees them (exposed for tests and the
 // server's model views): done experiments with a finite primary result, and proposed/running ones.
+// Observation values are on the objective's model scale (ToModelScale in spec.h).
 struct EngineData {
   std::vector<optimize::Observation> observations;
   std::vector<std::vector<double>> pending;
+  int num_floored = 0;  // log scale: results <= one tenth of the smallest positive one, floored
 };
 EngineData BuildEngineData(const CampaignSpec& spec, const std::vector<store::Experiment>& all);
 

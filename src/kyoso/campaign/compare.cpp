@@ -110,8 +110,12 @@ Comparison Compare(const CampaignSpec& spec, const std::vector<store::Experiment
       const nlohmann::json& p = e.prediction[name];
       const nlohmann::json mean = p.value("mean", nlohmann::json());
       const nlohmann::json stddev = p.value("stddev", nlohmann::json());
-      if (mean.is_number() && stddev.is_number() && stddev.get<double>() > 0) {
-        const double z = (m.value - mean.get<double>()) / stddev.get<double>();
+      // A log-scale prediction is of ln(value); a value <= 0 has no z on that scale.
+      const bool log_scale = p.value("scale", std::string("linear")) == "log";
+      const bool comparable = !log_scale || m.value > 0.0;
+      if (mean.is_number() && stddev.is_number() && stddev.get<double>() > 0 && comparable) {
+        const double observed = log_scale ? std::log(m.value) : m.value;
+        const double z = (observed - mean.get<double>()) / stddev.get<double>();
         Calibration& c = loop.calibration;
         // Running sums: mean_z and rms_z hold sums until the final pass below.
         ++c.count;

@@ -11,6 +11,7 @@
 //   * calibration: z = (measured - predicted mean) / predicted stddev for experiments whose
 //     prediction at proposal time has a stddev > 0. A calibrated model has mean z ~ 0 and
 //     rms z ~ 1 (the stddev is the latent function's, so measurement noise inflates rms z).
+//     A log-scale objective's prediction is of ln(value): z = (ln(measured) - mean) / stddev.
 #pragma once
 
 #include <optional>

@@ -85,7 +85,8 @@ nlohmann::json Ba122Spec(const std::string& name) {
          {"high", 60},
          {"scale", "log"},
          {"unit", "min"}}}},
-      {"objectives", {{{"name", "jc"}, {"direction", "maximize"}, {"unit", "A/cm^2"}}}},
+      {"objectives",
+       {{{"name", "jc"}, {"direction", "maximize"}, {"unit", "A/cm^2"}, {"scale", "log"}}}},
   };
 }
 

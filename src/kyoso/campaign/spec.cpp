@@ -1,8 +1,10 @@
 // Campaign spec parsing and parameter conversions of spec.h.
 #include "kyoso/campaign/spec.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdlib>
+#include <limits>
 #include <set>
 
 #include "kyoso/base/error.h"
@@ -37,6 +39,42 @@ bool IsIdentifier(const std::string& name) {
 
 std::string ToString(optimize::Direction direction) {
   return direction == optimize::Direction::kMaximize ? "maximize" : "minimize";
+}
+
+std::string ToString(ObjectiveScale scale) {
+  return scale == ObjectiveScale::kLog ? "log" : "linear";
+}
+
+std::vector<double> ToModelScale(const Objective& objective, const std::vector<double>& values,
+                                 int* num_floored) {
+  if (num_floored != nullptr) *num_floored = 0;
+  if (objective.scale == ObjectiveScale::kLinear) return values;
+  double smallest_positive = std::numeric_limits<double>::infinity();
+  for (double v : values) {
+    if (v > 0.0) smallest_positive = std::min(smallest_positive, v);
+  }
+  std::vector<double> out(values.size(), 0.0);
+  if (!std::isfinite(smallest_positive)) {
+    if (num_floored != nullptr) *num_floored = static_cast<int>(values.size());
+    return out;
+  }
+  const double floor = smallest_positive / 10.0;
+  for (std::size_t i = 0; i < values.size(); ++i) {
+    if (values[i] < floor && num_floored != nullptr) ++*num_floored;
+    out[i] = std::log(std::max(values[i], floor));
+  }
+  return out;
+}
+
+nlohmann::json PredictionValueJson(const Objective& objective, double mean, double stddev) {
+  nlohmann::json out = {{"mean", mean}, {"stddev", stddev}};
+  if (objective.scale == ObjectiveScale::kLog) {
+    out["scale"] = "log";
+    out["median"] = std::exp(mean);
+    out["lower"] = std::exp(mean - 2.0 * stddev);
+    out["upper"] = std::exp(mean + 2.0 * stddev);
+  }
+  return out;
 }
 
 int CampaignSpec::ObjectiveIndex(const std::string& objective_name) const {
@@ -106,6 +144,9 @@ CampaignSpec ParseSpec(const nlohmann::json& json) {
                                                        : optimize::Direction::kMinimize;
       }
       objective.unit = reader.String("unit").value_or("");
+      if (std::optional<std::string> scale = reader.Choice("scale", {"linear", "log"})) {
+        objective.scale = *scale == "log" ? ObjectiveScale::kLog : ObjectiveScale::kLinear;
+      }
       reader.CheckNoUnknownKeys();
       spec.objectives.push_back(objective);
     }

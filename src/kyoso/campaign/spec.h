@@ -15,13 +15,33 @@
 
 namespace kyoso::campaign {
 
+// The scale on which the engine models an objective. kLog: the GP is fitted to ln(value), for
+// quantities that span decades (a critical current density); means and standard deviations of
+// predictions are then those of ln(value), and the value's median is exp(mean).
+enum class ObjectiveScale { kLinear, kLog };
+
 struct Objective {
   std::string name;  // identifier, unique among objectives and parameters
   optimize::Direction direction = optimize::Direction::kMaximize;
   std::string unit;  // display only, e.g. "A/cm^2"
+  ObjectiveScale scale = ObjectiveScale::kLinear;
 };
 
 std::string ToString(optimize::Direction direction);  // "minimize", "maximize"
+std::string ToString(ObjectiveScale scale);           // "linear", "log"
+
+// Measured values of one objective -> the values the engine models, in the same order. Linear:
+// unchanged. Log: ln(max(v, floor)) with floor = one tenth of the smallest positive value among
+// `values`, so a measurement <= 0 (a sample that did not superconduct at all) stays the worst one
+// by a decade instead of becoming -infinity; if no value is positive every entry is 0 (no
+// information). `num_floored` (optional) receives the number of values raised to the floor.
+std::vector<double> ToModelScale(const Objective& objective, const std::vector<double>& values,
+                                 int* num_floored = nullptr);
+
+// One prediction of an objective as stored and served: {"mean", "stddev"} of the modelled value;
+// on a log scale also "scale": "log", "median" = exp(mean) and the 2-sigma band "lower" =
+// exp(mean - 2 stddev), "upper" = exp(mean + 2 stddev) in the objective's own unit.
+nlohmann::json PredictionValueJson(const Objective& objective, double mean, double stddev);
 
 struct CampaignSpec {
   std::string name;  // [A-Za-z0-9_.-]+, unique in a database

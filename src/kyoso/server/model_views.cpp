@@ -41,6 +41,12 @@ ObjectiveData CollectData(const campaign::CampaignSpec& spec,
     data.ids.push_back(e.id);
     data.sources.push_back(store::ToString(e.source));
   }
+  // The model's scale (ln of the value for a log-scale objective), as the engine fits it.
+  std::vector<double> measured;
+  for (const optimize::Observation& o : data.observations) measured.push_back(o.value);
+  const std::vector<double> modelled =
+      campaign::ToModelScale(spec.objectives[static_cast<std::size_t>(objective)], measured);
+  for (std::size_t i = 0; i < modelled.size(); ++i) data.observations[i].value = modelled[i];
   return data;
 }
 
@@ -253,7 +259,8 @@ nlohmann::json Header(const campaign::CampaignSpec& spec, const Common& common) 
   return {{"objective",
            {{"name", objective.name},
             {"unit", objective.unit},
-            {"direction", campaign::ToString(objective.direction)}}},
+            {"direction", campaign::ToString(objective.direction)},
+            {"scale", campaign::ToString(objective.scale)}}},
           {"acquisition_kind", optimize::ToString(common.options.acquisition)},
           {"num_observations", common.data.observations.size()},
           {"fixed", FixedJson(spec, common.fixed)}};
@@ -472,7 +479,7 @@ nlohmann::json PredictPoints(const campaign::CampaignSpec& spec,
   for (std::size_t k = 0; k < predictions->size(); ++k) {
     const optimize::Prediction& p = (*predictions)[k];
     nlohmann::json entry = {
-        {objective.name, {{"mean", p.mean}, {"stddev", p.stddev}}},
+        {objective.name, campaign::PredictionValueJson(objective, p.mean, p.stddev)},
         {"acquisition",
          std::isfinite(p.acquisition) ? nlohmann::json(p.acquisition) : nlohmann::json(nullptr)}};
     entry["feasible"] = spec.space.IsFeasible(points[k]);
