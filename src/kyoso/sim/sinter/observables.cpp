@@ -110,10 +110,68 @@ double RelativeDensity(const State& state, const std::array<double, 3>& lo,
   return count > 0 ? sum / static_cast<double>(count) : 0.0;
 }
 
-double NeckRadius(const Grid& grid, double gb_area, int num_contacts) {
-  if (num_contacts <= 0) return 0.0;
-  return grid.dims == 3 ? std::sqrt(gb_area / (std::numbers::pi * num_contacts))
-                        : gb_area / (2.0 * num_contacts);
+double InterpolateRho(const State& state, const std::array<double, 3>& point) {
+  const Grid& g = state.grid;
+  int base[3] = {0, 0, 0};
+  double frac[3] = {0.0, 0.0, 0.0};
+  for (int d = 0; d < g.dims; ++d) {
+    const double u = point[d] / g.dx;
+    const double f = std::floor(u);
+    frac[d] = u - f;
+    base[d] = static_cast<int>(((static_cast<long long>(f) % g.n[d]) + g.n[d]) % g.n[d]);
+  }
+  double sum = 0.0;
+  const int corners = g.dims == 3 ? 8 : 4;
+  for (int corner = 0; corner < corners; ++corner) {
+    int idx[3] = {0, 0, 0};
+    double w = 1.0;
+    for (int d = 0; d < g.dims; ++d) {
+      const int bit = (corner >> d) & 1;
+      idx[d] = (base[d] + bit) % g.n[d];
+      w *= bit != 0 ? frac[d] : 1.0 - frac[d];
+    }
+    sum += w * state.rho[g.Index(idx[0], idx[1], idx[2])];
+  }
+  return sum;
+}
+
+double NeckCrossSectionRadius(const State& state, const std::array<double, 3>& point,
+                              const std::array<double, 3>& normal, double disc_radius) {
+  const Grid& g = state.grid;
+  const double spacing = 0.25 * g.dx;
+  const int half = static_cast<int>(std::ceil(disc_radius / spacing));
+  // In-plane unit vectors u (and v in 3-D) orthogonal to the normal.
+  std::array<double, 3> u{-normal[1], normal[0], 0.0};
+  if (g.dims == 3) {
+    // Cross the normal with the axis it is least aligned with.
+    const int axis = std::fabs(normal[0]) <= std::fabs(normal[1])
+                         ? (std::fabs(normal[0]) <= std::fabs(normal[2]) ? 0 : 2)
+                         : (std::fabs(normal[1]) <= std::fabs(normal[2]) ? 1 : 2);
+    std::array<double, 3> e{0.0, 0.0, 0.0};
+    e[axis] = 1.0;
+    u = {normal[1] * e[2] - normal[2] * e[1], normal[2] * e[0] - normal[0] * e[2],
+         normal[0] * e[1] - normal[1] * e[0]};
+  }
+  const double u_norm = std::sqrt(u[0] * u[0] + u[1] * u[1] + u[2] * u[2]);
+  for (double& c : u) c /= u_norm;
+  const std::array<double, 3> v{normal[1] * u[2] - normal[2] * u[1],
+                                normal[2] * u[0] - normal[0] * u[2],
+                                normal[0] * u[1] - normal[1] * u[0]};
+  std::size_t inside = 0;
+  const int v_half = g.dims == 3 ? half : 0;
+  for (int b = -v_half; b <= v_half; ++b) {
+    for (int a = -half; a <= half; ++a) {
+      const double sa = a * spacing;
+      const double sb = b * spacing;
+      if (sa * sa + sb * sb > disc_radius * disc_radius) continue;
+      std::array<double, 3> p{};
+      for (int d = 0; d < 3; ++d) p[d] = point[d] + sa * u[d] + sb * v[d];
+      if (InterpolateRho(state, p) >= 0.5) ++inside;
+    }
+  }
+  if (g.dims == 3)
+    return std::sqrt(static_cast<double>(inside) * spacing * spacing / std::numbers::pi);
+  return 0.5 * static_cast<double>(inside) * spacing;
 }
 
 }  // namespace kyoso::sim::sinter

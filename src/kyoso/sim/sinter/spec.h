@@ -63,8 +63,9 @@ struct Spec {
   PhysicalModel model;        // si
   RigidBodyParams rigid_body;
   StructureSpec structure;
-  std::vector<Particle> particles;  // made from `structure` by ParseSpec
-  std::vector<int> slots;           // slot of each particle
+  std::vector<Particle> particles;     // made from `structure` by ParseSpec
+  std::vector<GrainSeed> grain_seeds;  // polycrystalline particles (empty: one grain each)
+  std::vector<int> slots;  // slot of each grain (of each particle when grain_seeds is empty)
   KernelKind kernel = KernelKind::kFiniteDifference;
   int num_order_parameters = 4;
   double end_time = 100.0;    // model time (s in SI)
