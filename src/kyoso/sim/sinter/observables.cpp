@@ -157,21 +157,43 @@ double NeckCrossSectionRadius(const State& state, const std::array<double, 3>& p
   const std::array<double, 3> v{normal[1] * u[2] - normal[2] * u[1],
                                 normal[2] * u[0] - normal[0] * u[2],
                                 normal[0] * u[1] - normal[1] * u[0]};
-  std::size_t inside = 0;
+  // ρ on a square lattice in the plane (a line in 2-D); each lattice cell (spacing² of area)
+  // contributes the fraction of it where the locally linear ρ exceeds ½, approximated by
+  // 0.5 + (ρ − ½)/(|∂_a ρ| + |∂_b ρ|)·spacing clamped to [0, 1] (exact for a level line parallel
+  // to a lattice axis and whenever it passes the cell's centre or a corner), so the area
+  // varies smoothly with the level line rather than in steps of one lattice cell.
+  const int side = 2 * half + 1;
+  const int v_side = g.dims == 3 ? side : 1;
   const int v_half = g.dims == 3 ? half : 0;
+  std::vector<double> rho(static_cast<std::size_t>(side) * v_side);
+  for (int b = -v_half; b <= v_half; ++b) {
+    for (int a = -half; a <= half; ++a) {
+      std::array<double, 3> p{};
+      for (int d = 0; d < 3; ++d) p[d] = point[d] + a * spacing * u[d] + b * spacing * v[d];
+      rho[static_cast<std::size_t>(a + half) + static_cast<std::size_t>(side) * (b + v_half)] =
+          InterpolateRho(state, p);
+    }
+  }
+  auto at = [&](int a, int b) {
+    a = std::clamp(a, -half, half);
+    b = std::clamp(b, -v_half, v_half);
+    return rho[static_cast<std::size_t>(a + half) + static_cast<std::size_t>(side) * (b + v_half)];
+  };
+  double covered = 0.0;  // in lattice cells
   for (int b = -v_half; b <= v_half; ++b) {
     for (int a = -half; a <= half; ++a) {
       const double sa = a * spacing;
       const double sb = b * spacing;
       if (sa * sa + sb * sb > disc_radius * disc_radius) continue;
-      std::array<double, 3> p{};
-      for (int d = 0; d < 3; ++d) p[d] = point[d] + sa * u[d] + sb * v[d];
-      if (InterpolateRho(state, p) >= 0.5) ++inside;
+      const double r = at(a, b) - 0.5;
+      const double ga = 0.5 * (at(a + 1, b) - at(a - 1, b));  // per lattice spacing
+      const double gb = g.dims == 3 ? 0.5 * (at(a, b + 1) - at(a, b - 1)) : 0.0;
+      const double reach = std::fabs(ga) + std::fabs(gb);  // |∇ρ| spacing (|cos| + |sin|)
+      covered += reach > 0.0 ? std::clamp(0.5 + r / reach, 0.0, 1.0) : (r >= 0.0 ? 1.0 : 0.0);
     }
   }
-  if (g.dims == 3)
-    return std::sqrt(static_cast<double>(inside) * spacing * spacing / std::numbers::pi);
-  return 0.5 * static_cast<double>(inside) * spacing;
+  if (g.dims == 3) return std::sqrt(covered * spacing * spacing / std::numbers::pi);
+  return 0.5 * covered * spacing;
 }
 
 }  // namespace kyoso::sim::sinter

@@ -321,8 +321,20 @@ Result Run(const Spec& spec, const Options& options, ProgressSink* progress) {
   const double start_time = state.time;
   const double end_time = spec.end_time;
   std::vector<double> sample_times;
-  for (int k = 1; k <= spec.num_samples; ++k) {
-    sample_times.push_back(start_time + (end_time - start_time) * k / spec.num_samples);
+  if (spec.log_samples && spec.num_samples > 1) {
+    // Geometric in the time since the start: t_k = first · (span/first)^((k−1)/(n−1)), for
+    // power-law growth (neck radius, grain size) over decades of time.
+    const double span = end_time - start_time;
+    const double first = spec.first_sample > 0.0 ? std::min(spec.first_sample, span) : 1e-3 * span;
+    for (int k = 1; k <= spec.num_samples; ++k) {
+      const double e = static_cast<double>(k - 1) / (spec.num_samples - 1);
+      sample_times.push_back(
+          k == spec.num_samples ? end_time : start_time + first * std::pow(span / first, e));
+    }
+  } else {
+    for (int k = 1; k <= spec.num_samples; ++k) {
+      sample_times.push_back(start_time + (end_time - start_time) * k / spec.num_samples);
+    }
   }
   std::vector<double> vtk_times = has_out ? spec.vtk_times : std::vector<double>{};
   std::sort(vtk_times.begin(), vtk_times.end());

@@ -281,6 +281,13 @@ Spec ParseSpec(const nlohmann::json& json) {
       n->AddIssue("num_samples", "sinter.range", "must be in [1, 100000]");
     }
     spec.num_samples = static_cast<int>(samples.value_or(50));
+    spec.log_samples = n->Choice("sample_spacing", {"linear", "log"}).value_or("linear") == "log";
+    const auto first = n->Quantity("first_sample", dim::kTime);
+    Positive(*n, "first_sample", first);
+    spec.first_sample = first.value_or(0.0);
+    if (first && end && *first >= *end) {
+      n->AddIssue("first_sample", "sinter.range", "first_sample must be below end_time");
+    }
     const auto tracking = n->Integer("tracking_every");
     if (tracking && *tracking < 1) n->AddIssue("tracking_every", "sinter.range", "must be ≥ 1");
     spec.tracking_every = static_cast<int>(tracking.value_or(50));
