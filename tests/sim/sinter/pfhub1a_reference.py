@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """Independent NumPy implementation of PFHub 1a with the first-order semi-implicit spectral
-Cahn-Hilliard scheme stated in issue 6 (complex FFTs, no dealiasing, spectral gradient energy).
+Cahn-Hilliard scheme stated in issue 6 (complex FFTs, no dealiasing, spectral gradient energy;
+the Laplacian is the square of the spectral first derivative, whose Nyquist wavenumber is 0).
 Oracle of tests/sim/sinter/pfhub_test.cpp. Run: /usr/bin/python3 pfhub1a_reference.py
 Prints the initial free energy, and F and c(0,0) after 500 steps of dt = 0.5 on the 96^2 grid."""
 import numpy as np
@@ -13,6 +14,7 @@ c = 0.5 + 0.01 * (np.cos(0.105 * X) * np.cos(0.11 * Y)
                   + (np.cos(0.13 * X) * np.cos(0.087 * Y)) ** 2
                   + np.cos(0.025 * X - 0.15 * Y) * np.cos(0.07 * X - 0.02 * Y))
 k = 2 * np.pi * np.fft.fftfreq(N, d=dx)
+k[N // 2] = 0.0  # the derivative of the Nyquist mode is not a real field
 KX, KY = np.meshgrid(k, k, indexing="ij")
 K2 = KX ** 2 + KY ** 2
 

@@ -88,6 +88,31 @@ TEST(SinterRun, RigidBodyMotionConservesMassAndAddsShrinkage) {
   EXPECT_GT(rigid.series.shrinkage.back(), plain.series.shrinkage.back());
 }
 
+// numerics.sample_spacing = "log": samples at first·(T/first)^((k−1)/(n−1)), k = 1..n, so
+// consecutive sample times have one ratio (here (30/0.03)^(1/5) = 3.98); first_sample must be
+// below end_time (sinter.range at its pointer).
+TEST(SinterRun, LogSpacedSamplesAreGeometric) {
+  nlohmann::json j = TwoParticleJson("spectral");
+  j["numerics"]["sample_spacing"] = "log";
+  j["numerics"]["first_sample"] = 0.03;
+  const Result r = sinter::Run(ParseSpec(j), {});
+  ASSERT_EQ(r.series.time.size(), 7u);
+  ExpectClose(r.series.time[1], 0.03, 1e-12);
+  ExpectClose(r.series.time.back(), 30.0, 1e-14);
+  const double ratio = std::pow(1000.0, 0.2);
+  for (std::size_t k = 2; k < r.series.time.size(); ++k) {
+    ExpectClose(r.series.time[k] / r.series.time[k - 1], ratio, 1e-9);
+  }
+  j["numerics"]["first_sample"] = 40;
+  try {
+    ParseSpec(j);
+    ADD_FAILURE() << "expected sinter.range";
+  } catch (const InputError& e) {
+    EXPECT_EQ(e.issues().front().path, "/numerics/first_sample");
+    EXPECT_EQ(e.issues().front().code, "sinter.range");
+  }
+}
+
 TEST(SinterRun, RejectsInvalidOptions) {
   EXPECT_THROW(sinter::Run(ParseSpec(TwoParticleJson("fd")), {.num_threads = 0}), InputError);
 }

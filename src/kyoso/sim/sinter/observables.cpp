@@ -110,10 +110,90 @@ double RelativeDensity(const State& state, const std::array<double, 3>& lo,
   return count > 0 ? sum / static_cast<double>(count) : 0.0;
 }
 
-double NeckRadius(const Grid& grid, double gb_area, int num_contacts) {
-  if (num_contacts <= 0) return 0.0;
-  return grid.dims == 3 ? std::sqrt(gb_area / (std::numbers::pi * num_contacts))
-                        : gb_area / (2.0 * num_contacts);
+double InterpolateRho(const State& state, const std::array<double, 3>& point) {
+  const Grid& g = state.grid;
+  int base[3] = {0, 0, 0};
+  double frac[3] = {0.0, 0.0, 0.0};
+  for (int d = 0; d < g.dims; ++d) {
+    const double u = point[d] / g.dx;
+    const double f = std::floor(u);
+    frac[d] = u - f;
+    base[d] = static_cast<int>(((static_cast<long long>(f) % g.n[d]) + g.n[d]) % g.n[d]);
+  }
+  double sum = 0.0;
+  const int corners = g.dims == 3 ? 8 : 4;
+  for (int corner = 0; corner < corners; ++corner) {
+    int idx[3] = {0, 0, 0};
+    double w = 1.0;
+    for (int d = 0; d < g.dims; ++d) {
+      const int bit = (corner >> d) & 1;
+      idx[d] = (base[d] + bit) % g.n[d];
+      w *= bit != 0 ? frac[d] : 1.0 - frac[d];
+    }
+    sum += w * state.rho[g.Index(idx[0], idx[1], idx[2])];
+  }
+  return sum;
+}
+
+double NeckCrossSectionRadius(const State& state, const std::array<double, 3>& point,
+                              const std::array<double, 3>& normal, double disc_radius) {
+  const Grid& g = state.grid;
+  const double spacing = 0.25 * g.dx;
+  const int half = static_cast<int>(std::ceil(disc_radius / spacing));
+  // In-plane unit vectors u (and v in 3-D) orthogonal to the normal.
+  std::array<double, 3> u{-normal[1], normal[0], 0.0};
+  if (g.dims == 3) {
+    // Cross the normal with the axis it is least aligned with.
+    const int axis = std::fabs(normal[0]) <= std::fabs(normal[1])
+                         ? (std::fabs(normal[0]) <= std::fabs(normal[2]) ? 0 : 2)
+                         : (std::fabs(normal[1]) <= std::fabs(normal[2]) ? 1 : 2);
+    std::array<double, 3> e{0.0, 0.0, 0.0};
+    e[axis] = 1.0;
+    u = {normal[1] * e[2] - normal[2] * e[1], normal[2] * e[0] - normal[0] * e[2],
+         normal[0] * e[1] - normal[1] * e[0]};
+  }
+  const double u_norm = std::sqrt(u[0] * u[0] + u[1] * u[1] + u[2] * u[2]);
+  for (double& c : u) c /= u_norm;
+  const std::array<double, 3> v{normal[1] * u[2] - normal[2] * u[1],
+                                normal[2] * u[0] - normal[0] * u[2],
+                                normal[0] * u[1] - normal[1] * u[0]};
+  // ρ on a square lattice in the plane (a line in 2-D); each lattice cell (spacing² of area)
+  // contributes the fraction of it where the locally linear ρ exceeds ½, approximated by
+  // 0.5 + (ρ − ½)/(|∂_a ρ| + |∂_b ρ|)·spacing clamped to [0, 1] (exact for a level line parallel
+  // to a lattice axis and whenever it passes the cell's centre or a corner), so the area
+  // varies smoothly with the level line rather than in steps of one lattice cell.
+  const int side = 2 * half + 1;
+  const int v_side = g.dims == 3 ? side : 1;
+  const int v_half = g.dims == 3 ? half : 0;
+  std::vector<double> rho(static_cast<std::size_t>(side) * v_side);
+  for (int b = -v_half; b <= v_half; ++b) {
+    for (int a = -half; a <= half; ++a) {
+      std::array<double, 3> p{};
+      for (int d = 0; d < 3; ++d) p[d] = point[d] + a * spacing * u[d] + b * spacing * v[d];
+      rho[static_cast<std::size_t>(a + half) + static_cast<std::size_t>(side) * (b + v_half)] =
+          InterpolateRho(state, p);
+    }
+  }
+  auto at = [&](int a, int b) {
+    a = std::clamp(a, -half, half);
+    b = std::clamp(b, -v_half, v_half);
+    return rho[static_cast<std::size_t>(a + half) + static_cast<std::size_t>(side) * (b + v_half)];
+  };
+  double covered = 0.0;  // in lattice cells
+  for (int b = -v_half; b <= v_half; ++b) {
+    for (int a = -half; a <= half; ++a) {
+      const double sa = a * spacing;
+      const double sb = b * spacing;
+      if (sa * sa + sb * sb > disc_radius * disc_radius) continue;
+      const double r = at(a, b) - 0.5;
+      const double ga = 0.5 * (at(a + 1, b) - at(a - 1, b));  // per lattice spacing
+      const double gb = g.dims == 3 ? 0.5 * (at(a, b + 1) - at(a, b - 1)) : 0.0;
+      const double reach = std::fabs(ga) + std::fabs(gb);  // |∇ρ| spacing (|cos| + |sin|)
+      covered += reach > 0.0 ? std::clamp(0.5 + r / reach, 0.0, 1.0) : (r >= 0.0 ? 1.0 : 0.0);
+    }
+  }
+  if (g.dims == 3) return std::sqrt(covered * spacing * spacing / std::numbers::pi);
+  return 0.5 * covered * spacing;
 }
 
 }  // namespace kyoso::sim::sinter

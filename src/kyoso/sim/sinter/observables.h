@@ -31,8 +31,16 @@ Areas InterfaceAreas(const State& state);
 double RelativeDensity(const State& state, const std::array<double, 3>& lo,
                        const std::array<double, 3>& hi);
 
-// Neck radius x from the grain-boundary area shared by `num_contacts` contacts:
-// 2-D: x = A_gb / (2 n_c); 3-D: x = sqrt(A_gb / (π n_c)).
-double NeckRadius(const Grid& grid, double gb_area, int num_contacts);
+// ρ at an arbitrary point (length units) by periodic multilinear interpolation of the grid values.
+double InterpolateRho(const State& state, const std::array<double, 3>& point);
+
+// Neck radius of one contact from the cross-section of the solid: the area A of {ρ ≥ 1/2} on the
+// plane through `point` with unit normal `normal` (the line between the particle centres),
+// within `disc_radius` of `point`, sampled at spacing dx/4 with InterpolateRho; 3-D: x =
+// sqrt(A/π); 2-D (the plane is a line): x = half the length of {ρ ≥ 1/2}. For two sharp spheres
+// this is the radius of their intersection circle; it does not count the diffuse overlap of the
+// interface profiles (docs/methods/sinter.md, "Observables").
+double NeckCrossSectionRadius(const State& state, const std::array<double, 3>& point,
+                              const std::array<double, 3>& normal, double disc_radius);
 
 }  // namespace kyoso::sim::sinter

@@ -85,7 +85,14 @@ Pfhub1aResult RunPfhub1a(const Pfhub1aOptions& o, ProgressSink* progress) {
   std::vector<double> dfdc(n);
   std::vector<detail::Complex> c_hat(fft.complex_size());
   std::vector<detail::Complex> f_hat(fft.complex_size());
-  const std::vector<double>& k2 = fft.k2();
+  // The Laplacian is the square of the spectral first derivative, whose wavenumber is zero at
+  // the Nyquist index of an even axis (fft.h): k² = Σ_d kd_d², not |k|². This is the scheme that
+  // reproduces the reference values (docs/methods/sinter.md, "PFHub 1a").
+  std::vector<double> k2(fft.complex_size(), 0.0);
+  for (int axis = 0; axis < 2; ++axis) {
+    const std::vector<double>& kd = fft.kd(axis);
+    for (std::size_t i = 0; i < k2.size(); ++i) k2[i] += kd[i] * kd[i];
+  }
   for (int step = 1; step <= o.steps; ++step) {
     for (std::size_t i = 0; i < n; ++i) {
       // f'(c) = 2ρ_s (c − c_α)(c_β − c)(c_α + c_β − 2c)

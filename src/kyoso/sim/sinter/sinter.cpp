@@ -39,8 +39,12 @@ const char* ToString(Termination termination) {
 
 State InitialState(const Spec& spec) {
   State state = MakeState(spec.grid, spec.num_order_parameters);
-  FillState(spec.particles, spec.slots, spec.structure.interface_width,
-            spec.structure.kind == StructureKind::kCircularGrain, state);
+  if (spec.grain_seeds.empty()) {
+    FillState(spec.particles, spec.slots, spec.structure.interface_width,
+              spec.structure.kind == StructureKind::kCircularGrain, state);
+  } else {
+    FillState(spec.particles, spec.grain_seeds, spec.slots, spec.structure.interface_width, state);
+  }
   return state;
 }
 
@@ -51,8 +55,9 @@ double EquivalentRadius(const Grid& grid, double volume) {
                         : std::sqrt(volume / std::numbers::pi);
 }
 
+// Two particles in contact at the start: their indices in Spec::particles and initial distance.
 struct Contact {
-  int id_a, id_b;
+  int a, b;
   double d0;
 };
 
@@ -64,13 +69,6 @@ bool Healthy(const State& state) {
     if (v < -1.0 || v > 2.0) return false;
   }
   return true;
-}
-
-const GrainInfo* FindGrain(const std::vector<GrainInfo>& grains, int id) {
-  for (const GrainInfo& g : grains) {
-    if (g.id == id) return &g;
-  }
-  return nullptr;
 }
 
 }  // namespace
@@ -187,15 +185,57 @@ Result Run(const Spec& spec, const Options& options, ProgressSink* progress) {
                         .remap_buffer = spec.remap_buffer});
   summary.remaps += tracker.Update(state);
   summary.initial_grains = static_cast<int>(tracker.grains().size());
+  // Particles and contacts. Each tracked grain belongs to the particle it starts in (a
+  // polycrystalline particle holds several grains); a particle's position is its initial centre
+  // plus the volume-weighted mean periodic offset of its grains' centroids, so shrinkage and
+  // necks are measured between particles, never across the grain boundaries inside one.
+  std::vector<int> particle_of_id;  // tracked grain id -> particle index (−1: none)
+  auto wrap = [&](double delta, int axis) {
+    return delta - grid.Length(axis) * std::round(delta / grid.Length(axis));
+  };
+  const bool has_particles = spec.structure.kind != StructureKind::kCircularGrain;
+  if (has_particles) {
+    for (const GrainInfo& g : tracker.grains()) {
+      int best = -1;
+      double best_gap = INFINITY;
+      for (std::size_t p = 0; p < spec.particles.size(); ++p) {
+        const double gap =
+            PeriodicDistance(grid, g.centroid, spec.particles[p].center) - spec.particles[p].radius;
+        if (gap < best_gap) {
+          best_gap = gap;
+          best = static_cast<int>(p);
+        }
+      }
+      if (g.id >= static_cast<int>(particle_of_id.size())) particle_of_id.resize(g.id + 1, -1);
+      particle_of_id[g.id] = best;
+    }
+  }
+  auto particle_centers = [&]() {
+    const std::size_t np = spec.particles.size();
+    std::vector<std::array<double, 4>> acc(np, {0.0, 0.0, 0.0, 0.0});
+    for (const GrainInfo& g : tracker.grains()) {
+      if (g.id >= static_cast<int>(particle_of_id.size()) || particle_of_id[g.id] < 0) continue;
+      const int p = particle_of_id[g.id];
+      for (int d = 0; d < grid.dims; ++d) {
+        acc[p][d] += g.volume * wrap(g.centroid[d] - spec.particles[p].center[d], d);
+      }
+      acc[p][3] += g.volume;
+    }
+    std::vector<std::array<double, 3>> centers(np);
+    for (std::size_t p = 0; p < np; ++p) {
+      centers[p] = spec.particles[p].center;
+      for (int d = 0; d < grid.dims && acc[p][3] > 0.0; ++d) centers[p][d] += acc[p][d] / acc[p][3];
+    }
+    return centers;
+  };
   std::vector<Contact> contacts;
-  {
-    const std::vector<GrainInfo>& g = tracker.grains();
-    for (std::size_t a = 0; a < g.size(); ++a) {
-      for (std::size_t b = a + 1; b < g.size(); ++b) {
-        const double d = PeriodicDistance(grid, g[a].centroid, g[b].centroid);
-        if (d < EquivalentRadius(grid, g[a].volume) + EquivalentRadius(grid, g[b].volume) +
-                    2.0 * width) {
-          contacts.push_back({g[a].id, g[b].id, d});
+  if (has_particles) {
+    const std::vector<std::array<double, 3>> centers = particle_centers();
+    for (std::size_t a = 0; a < spec.particles.size(); ++a) {
+      for (std::size_t b = a + 1; b < spec.particles.size(); ++b) {
+        const double d = PeriodicDistance(grid, centers[a], centers[b]);
+        if (d < spec.particles[a].radius + spec.particles[b].radius + 2.0 * width) {
+          contacts.push_back({static_cast<int>(a), static_cast<int>(b), d});
         }
       }
     }
@@ -228,14 +268,29 @@ Result Run(const Spec& spec, const Options& options, ProgressSink* progress) {
     const Areas areas = InterfaceAreas(state);
     const std::vector<GrainInfo>& grains = tracker.grains();
     double shrink_sum = 0.0;
-    int shrink_count = 0;
-    for (const Contact& c : contacts) {
-      const GrainInfo* a = FindGrain(grains, c.id_a);
-      const GrainInfo* b = FindGrain(grains, c.id_b);
-      if (a == nullptr || b == nullptr) continue;
-      shrink_sum += PeriodicDistance(grid, a->centroid, b->centroid) / c.d0;
-      ++shrink_count;
+    double neck_sum = 0.0;
+    if (!contacts.empty()) {
+      const std::vector<std::array<double, 3>> centers = particle_centers();
+      for (const Contact& c : contacts) {
+        // The plane of the sharp spheres' intersection circle, between the current centres.
+        std::array<double, 3> axis{0.0, 0.0, 0.0};
+        for (int d = 0; d < grid.dims; ++d) axis[d] = wrap(centers[c.b][d] - centers[c.a][d], d);
+        const double dist = std::sqrt(axis[0] * axis[0] + axis[1] * axis[1] + axis[2] * axis[2]);
+        shrink_sum += dist / c.d0;
+        if (!(dist > 0.0)) continue;
+        const double ra = spec.particles[c.a].radius;
+        const double rb = spec.particles[c.b].radius;
+        const double s =
+            std::clamp((dist * dist + ra * ra - rb * rb) / (2.0 * dist * dist), 0.0, 1.0);
+        std::array<double, 3> point = centers[c.a];
+        for (int d = 0; d < 3; ++d) {
+          point[d] += s * axis[d];
+          axis[d] /= dist;
+        }
+        neck_sum += NeckCrossSectionRadius(state, point, axis, std::min(ra, rb));
+      }
     }
+    const int shrink_count = static_cast<int>(contacts.size());
     double radius_sum = 0.0;
     for (const GrainInfo& g : grains) radius_sum += EquivalentRadius(grid, g.volume);
     if (series.time.empty()) {
@@ -255,8 +310,7 @@ Result Run(const Spec& spec, const Options& options, ProgressSink* progress) {
     series.free_energy.push_back(energy);
     series.density.push_back(RelativeDensity(state, lo, hi));
     series.shrinkage.push_back(shrink_count > 0 ? 1.0 - shrink_sum / shrink_count : 0.0);
-    series.neck_radius.push_back(
-        NeckRadius(grid, areas.grain_boundary, static_cast<int>(contacts.size())));
+    series.neck_radius.push_back(shrink_count > 0 ? neck_sum / shrink_count : 0.0);
     series.grains.push_back(static_cast<int>(grains.size()));
     series.mean_grain_radius.push_back(grains.empty() ? 0.0 : radius_sum / grains.size());
     series.surface_area.push_back(areas.surface);
@@ -267,8 +321,20 @@ Result Run(const Spec& spec, const Options& options, ProgressSink* progress) {
   const double start_time = state.time;
   const double end_time = spec.end_time;
   std::vector<double> sample_times;
-  for (int k = 1; k <= spec.num_samples; ++k) {
-    sample_times.push_back(start_time + (end_time - start_time) * k / spec.num_samples);
+  if (spec.log_samples && spec.num_samples > 1) {
+    // Geometric in the time since the start: t_k = first · (span/first)^((k−1)/(n−1)), for
+    // power-law growth (neck radius, grain size) over decades of time.
+    const double span = end_time - start_time;
+    const double first = spec.first_sample > 0.0 ? std::min(spec.first_sample, span) : 1e-3 * span;
+    for (int k = 1; k <= spec.num_samples; ++k) {
+      const double e = static_cast<double>(k - 1) / (spec.num_samples - 1);
+      sample_times.push_back(
+          k == spec.num_samples ? end_time : start_time + first * std::pow(span / first, e));
+    }
+  } else {
+    for (int k = 1; k <= spec.num_samples; ++k) {
+      sample_times.push_back(start_time + (end_time - start_time) * k / spec.num_samples);
+    }
   }
   std::vector<double> vtk_times = has_out ? spec.vtk_times : std::vector<double>{};
   std::sort(vtk_times.begin(), vtk_times.end());

@@ -25,7 +25,7 @@ struct Series {
   std::vector<double> free_energy;  // discrete F (observables.h)
   std::vector<double> density;      // mean ρ in the control volume
   std::vector<double> shrinkage;    // 1 − mean(d/d0) over initial contacts
-  std::vector<double> neck_radius;  // from the grain-boundary area per contact
+  std::vector<double> neck_radius;  // mean over contacts, from the {ρ ≥ ½} cross-section
   std::vector<int> grains;          // number of tracked grains
   std::vector<double> mean_grain_radius;
   std::vector<double> surface_area;

@@ -281,6 +281,13 @@ Spec ParseSpec(const nlohmann::json& json) {
       n->AddIssue("num_samples", "sinter.range", "must be in [1, 100000]");
     }
     spec.num_samples = static_cast<int>(samples.value_or(50));
+    spec.log_samples = n->Choice("sample_spacing", {"linear", "log"}).value_or("linear") == "log";
+    const auto first = n->Quantity("first_sample", dim::kTime);
+    Positive(*n, "first_sample", first);
+    spec.first_sample = first.value_or(0.0);
+    if (first && end && *first >= *end) {
+      n->AddIssue("first_sample", "sinter.range", "first_sample must be below end_time");
+    }
     const auto tracking = n->Integer("tracking_every");
     if (tracking && *tracking < 1) n->AddIssue("tracking_every", "sinter.range", "must be ≥ 1");
     spec.tracking_every = static_cast<int>(tracking.value_or(50));
@@ -332,6 +339,15 @@ Spec ParseSpec(const nlohmann::json& json) {
     const auto width = s->Quantity("interface_width", dim::kLength);
     Positive(*s, "interface_width", width);
     st.interface_width = width.value_or(spec.InterfaceWidth());
+    const auto grains = s->Integer("grains_per_particle");
+    if (grains && (*grains < 1 || *grains > 64)) {
+      s->AddIssue("grains_per_particle", "sinter.range", "must be in [1, 64]");
+    }
+    st.grains_per_particle = static_cast<int>(grains.value_or(1));
+    if (grains && *grains > 1 && st.kind == StructureKind::kCircularGrain) {
+      s->AddIssue("grains_per_particle", "sinter.range",
+                  "a circular grain in a matrix is one grain");
+    }
     if (const nlohmann::json* list = s->Array("particles", st.kind == StructureKind::kParticles)) {
       for (std::size_t i = 0; i < list->size(); ++i) {
         ObjectReader p((*list)[i], JsonPointer(s->PathOf("particles"), i), issues);
@@ -384,6 +400,13 @@ Spec ParseSpec(const nlohmann::json& json) {
                        "a circular grain in a matrix needs two order parameters");
     }
     spec.slots = {0};
+  } else if (spec.structure.grains_per_particle > 1) {
+    // Grains of one particle always touch, so they need distinct slots; grains of different
+    // particles share a slot when their bounding spheres keep the remapping buffer.
+    spec.grain_seeds = MakeGrainSeeds(spec.structure, spec.grid.dims, spec.particles);
+    spec.slots = AssignSlots(
+        GrainBounds(spec.particles, spec.grain_seeds, spec.structure.interface_width, spec.grid),
+        spec.num_order_parameters, spec.remap_buffer, "/numerics/num_order_parameters");
   } else {
     spec.slots = AssignSlots(spec.particles, spec.num_order_parameters, spec.remap_buffer,
                              "/numerics/num_order_parameters");

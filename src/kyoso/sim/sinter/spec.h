@@ -63,8 +63,9 @@ struct Spec {
   PhysicalModel model;        // si
   RigidBodyParams rigid_body;
   StructureSpec structure;
-  std::vector<Particle> particles;  // made from `structure` by ParseSpec
-  std::vector<int> slots;           // slot of each particle
+  std::vector<Particle> particles;     // made from `structure` by ParseSpec
+  std::vector<GrainSeed> grain_seeds;  // polycrystalline particles (empty: one grain each)
+  std::vector<int> slots;  // slot of each grain (of each particle when grain_seeds is empty)
   KernelKind kernel = KernelKind::kFiniteDifference;
   int num_order_parameters = 4;
   double end_time = 100.0;    // model time (s in SI)
@@ -72,6 +73,8 @@ struct Spec {
   double safety = 0.8;        // FD: fraction of the stable limit used by the adaptive step
   double max_change = 0.002;  // spectral: target of the largest |Δρ|, |Δη| per step
   int num_samples = 50;       // rows of the time series
+  bool log_samples = false;   // samples geometric in time (from first_sample to end_time)
+  double first_sample = 0.0;  // log_samples: first sample time after the start (0: end/1000)
   int tracking_every = 50;    // steps between grain-tracking passes
   double remap_buffer = 0.0;  // gap triggering remapping (0: 2 × interface width)
   std::array<double, 3> control_lo{0, 0, 0};  // control volume for the relative density

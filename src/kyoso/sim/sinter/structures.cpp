@@ -155,39 +155,185 @@ std::vector<int> AssignSlots(const std::vector<Particle>& particles, int num_slo
   return slot;
 }
 
+std::vector<GrainSeed> MakeGrainSeeds(const StructureSpec& spec, int dims,
+                                      const std::vector<Particle>& particles) {
+  std::vector<GrainSeed> seeds;
+  const int n = spec.grains_per_particle;
+  if (n <= 1) return seeds;
+  Rng rng = Rng(spec.seed).Split(1);
+  for (std::size_t p = 0; p < particles.size(); ++p) {
+    const Particle& particle = particles[p];
+    // Random sequential addition with a minimum spacing, so that no Voronoi cell is a sliver;
+    // R·N^(−1/dims) fills at most 1/8 (3-D) or 1/4 (2-D) of the ball with exclusion spheres, far
+    // below jamming, and is relaxed by 10 % whenever 1000 draws in a row fail.
+    double spacing = particle.radius * std::pow(static_cast<double>(n), -1.0 / dims);
+    const std::size_t first = seeds.size();
+    int failures = 0;
+    while (static_cast<int>(seeds.size() - first) < n) {
+      std::array<double, 3> offset{0.0, 0.0, 0.0};
+      double r2 = 0.0;
+      for (int d = 0; d < dims; ++d) {
+        offset[d] = rng.Uniform(-1.0, 1.0) * particle.radius;
+        r2 += offset[d] * offset[d];
+      }
+      if (r2 > particle.radius * particle.radius) continue;
+      GrainSeed g{static_cast<int>(p), particle.center};
+      for (int d = 0; d < dims; ++d) g.seed[d] += offset[d];
+      bool ok = true;
+      for (std::size_t q = first; q < seeds.size() && ok; ++q) {
+        double d2 = 0.0;
+        for (int d = 0; d < 3; ++d)
+          d2 += (g.seed[d] - seeds[q].seed[d]) * (g.seed[d] - seeds[q].seed[d]);
+        ok = d2 >= spacing * spacing;
+      }
+      if (ok) {
+        seeds.push_back(g);
+        failures = 0;
+      } else if (++failures >= 1000) {
+        spacing *= 0.9;
+        failures = 0;
+      }
+    }
+  }
+  return seeds;
+}
+
+namespace {
+
+// The dominant particle at r (largest tanh profile) and its profile value; −1 when none.
+int DominantParticle(const std::vector<Particle>& particles, const std::array<double, 3>& r,
+                     double interface_width, double& best) {
+  best = 0.0;
+  int best_p = -1;
+  for (std::size_t p = 0; p < particles.size(); ++p) {
+    double d2 = 0.0;
+    for (int d = 0; d < 3; ++d) {
+      d2 += (r[d] - particles[p].center[d]) * (r[d] - particles[p].center[d]);
+    }
+    const double s =
+        0.5 * (1.0 - std::tanh(2.0 * (std::sqrt(d2) - particles[p].radius) / interface_width));
+    if (s > best) {
+      best = s;
+      best_p = static_cast<int>(p);
+    }
+  }
+  return best_p;
+}
+
+// First seed of each particle in the particle-major seed list (size particles + 1).
+std::vector<std::size_t> SeedOffsets(std::size_t num_particles,
+                                     const std::vector<GrainSeed>& seeds) {
+  std::vector<std::size_t> offsets(num_particles + 1, 0);
+  for (const GrainSeed& g : seeds) ++offsets[static_cast<std::size_t>(g.particle) + 1];
+  for (std::size_t p = 0; p < num_particles; ++p) offsets[p + 1] += offsets[p];
+  return offsets;
+}
+
+// The grain of a point in particle p: the nearest seed of p (Voronoi), or p itself without seeds.
+int GrainAt(int p, const std::array<double, 3>& r, const std::vector<GrainSeed>& seeds,
+            const std::vector<std::size_t>& offsets) {
+  if (seeds.empty()) return p;
+  int best = -1;
+  double best_d2 = INFINITY;
+  for (std::size_t q = offsets[p]; q < offsets[p + 1]; ++q) {
+    double d2 = 0.0;
+    for (int d = 0; d < 3; ++d) d2 += (r[d] - seeds[q].seed[d]) * (r[d] - seeds[q].seed[d]);
+    if (d2 < best_d2) {
+      best_d2 = d2;
+      best = static_cast<int>(q);
+    }
+  }
+  return best;
+}
+
+std::array<double, 3> PointOf(const Grid& g, int i, int j, int k) {
+  return {i * g.dx, j * g.dx, g.dims == 3 ? k * g.dx : 0.0};
+}
+
+}  // namespace
+
+std::vector<Particle> GrainBounds(const std::vector<Particle>& particles,
+                                  const std::vector<GrainSeed>& seeds, double interface_width,
+                                  const Grid& grid) {
+  const std::vector<std::size_t> offsets = SeedOffsets(particles.size(), seeds);
+  const std::size_t num_grains = seeds.empty() ? particles.size() : seeds.size();
+  std::vector<std::array<double, 4>> sums(num_grains, {0.0, 0.0, 0.0, 0.0});
+  std::vector<int> grain_of(grid.size(), -1);
+  // Points where a grain's η exceeds 0.01 (below the tracker's 0.05 threshold).
+  for (int k = 0; k < grid.n[2]; ++k) {
+    for (int j = 0; j < grid.n[1]; ++j) {
+      for (int i = 0; i < grid.n[0]; ++i) {
+        const std::array<double, 3> r = PointOf(grid, i, j, k);
+        double best = 0.0;
+        const int p = DominantParticle(particles, r, interface_width, best);
+        if (p < 0 || best <= 0.01) continue;
+        const int g = GrainAt(p, r, seeds, offsets);
+        grain_of[grid.Index(i, j, k)] = g;
+        for (int d = 0; d < 3; ++d) sums[g][d] += r[d];
+        sums[g][3] += 1.0;
+      }
+    }
+  }
+  std::vector<Particle> bounds(num_grains);
+  for (std::size_t g = 0; g < num_grains; ++g) {
+    for (int d = 0; d < 3; ++d) {
+      bounds[g].center[d] = sums[g][3] > 0.0 ? sums[g][d] / sums[g][3] : 0.0;
+    }
+  }
+  for (int k = 0; k < grid.n[2]; ++k) {
+    for (int j = 0; j < grid.n[1]; ++j) {
+      for (int i = 0; i < grid.n[0]; ++i) {
+        const int g = grain_of[grid.Index(i, j, k)];
+        if (g < 0) continue;
+        const std::array<double, 3> r = PointOf(grid, i, j, k);
+        double d2 = 0.0;
+        for (int d = 0; d < 3; ++d) {
+          d2 += (r[d] - bounds[g].center[d]) * (r[d] - bounds[g].center[d]);
+        }
+        bounds[g].radius = std::max(bounds[g].radius, std::sqrt(d2) + 0.5 * grid.dx);
+      }
+    }
+  }
+  return bounds;
+}
+
 void FillState(const std::vector<Particle>& particles, const std::vector<int>& slots,
                double interface_width, bool dense_matrix, State& state) {
+  if (!dense_matrix) {
+    FillState(particles, {}, slots, interface_width, state);
+    return;
+  }
   const Grid& g = state.grid;
-  std::fill(state.rho.begin(), state.rho.end(), 0.0);
   std::fill(state.eta.begin(), state.eta.end(), 0.0);
   for (int k = 0; k < g.n[2]; ++k) {
     for (int j = 0; j < g.n[1]; ++j) {
       for (int i = 0; i < g.n[0]; ++i) {
-        const std::array<double, 3> r{i * g.dx, j * g.dx, g.dims == 3 ? k * g.dx : 0.0};
         double best = 0.0;
-        int best_p = -1;
-        for (std::size_t p = 0; p < particles.size(); ++p) {
-          double d2 = 0.0;
-          for (int d = 0; d < 3; ++d) {
-            d2 += (r[d] - particles[p].center[d]) * (r[d] - particles[p].center[d]);
-          }
-          const double s =
-              0.5 *
-              (1.0 - std::tanh(2.0 * (std::sqrt(d2) - particles[p].radius) / interface_width));
-          if (s > best) {
-            best = s;
-            best_p = static_cast<int>(p);
-          }
-        }
+        DominantParticle(particles, PointOf(g, i, j, k), interface_width, best);
         const std::size_t c = g.Index(i, j, k);
-        if (dense_matrix) {
-          state.rho[c] = 1.0;
-          state.Eta(0)[c] = best;
-          state.Eta(1)[c] = 1.0 - best;
-        } else {
-          state.rho[c] = best;
-          if (best_p >= 0) state.Eta(slots[best_p])[c] = best;
-        }
+        state.rho[c] = 1.0;
+        state.Eta(0)[c] = best;
+        state.Eta(1)[c] = 1.0 - best;
+      }
+    }
+  }
+}
+
+void FillState(const std::vector<Particle>& particles, const std::vector<GrainSeed>& seeds,
+               const std::vector<int>& slots, double interface_width, State& state) {
+  const Grid& g = state.grid;
+  std::fill(state.rho.begin(), state.rho.end(), 0.0);
+  std::fill(state.eta.begin(), state.eta.end(), 0.0);
+  const std::vector<std::size_t> offsets = SeedOffsets(particles.size(), seeds);
+  for (int k = 0; k < g.n[2]; ++k) {
+    for (int j = 0; j < g.n[1]; ++j) {
+      for (int i = 0; i < g.n[0]; ++i) {
+        const std::array<double, 3> r = PointOf(g, i, j, k);
+        double best = 0.0;
+        const int p = DominantParticle(particles, r, interface_width, best);
+        const std::size_t c = g.Index(i, j, k);
+        state.rho[c] = best;
+        if (p >= 0) state.Eta(slots[GrainAt(p, r, seeds, offsets)])[c] = best;
       }
     }
   }
