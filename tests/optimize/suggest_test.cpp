@@ -388,6 +388,10 @@ TEST(SuggestErrors, EveryInputErrorCodeIsTriggered) {
             V{"suggest.num_acq_restarts"});
   EXPECT_EQ(with([](SuggestOptions& o) { o.num_candidates = 0; }), V{"suggest.num_candidates"});
   EXPECT_EQ(with([](SuggestOptions& o) { o.warm_start = 3; }), V{"suggest.warm_start"});
+  EXPECT_EQ(with([](SuggestOptions& o) { o.num_incumbent_candidates = -1; }),
+            V{"suggest.num_incumbent_candidates"});
+  EXPECT_EQ(with([](SuggestOptions& o) { o.trust_region.min_length = 0; }),
+            V{"suggest.trust_region"});
   SuggestOptions bad;
   bad.batch_size = 0;
   bad.shared = {"nope"};
