@@ -640,6 +640,17 @@ SearchPlan MakeSearchPlan(const space::Space& space, const gp::Posterior& poster
     }
     TrustRegionBox(center, posterior.lengthscales(), coordinates, state.length, min_half_width,
                    &plan.lower, &plan.upper);
+    // Which slots search the region: all (kTrustRegion), or every other one counted from the
+    // number of measured and pending experiments (kAlternate).
+    const std::size_t first = observations.size() + num_pending;
+    bool any_local = false;
+    for (int slot = 0; slot < options.batch_size; ++slot) {
+      const bool odd = (first + static_cast<std::size_t>(slot)) % 2 == 1;
+      const bool local = options.local_search == LocalSearch::kTrustRegion ||
+                         (options.local_search == LocalSearch::kAlternate && odd);
+      plan.local.push_back(local);
+      any_local = any_local || local;
+    }
     // Local data: the observations inside the box, at least the num_local nearest in the box's
     // scaled max-norm.
     std::vector<std::pair<double, std::size_t>> distance;
@@ -664,7 +675,7 @@ SearchPlan MakeSearchPlan(const space::Space& space, const gp::Posterior& poster
       local.push_back(observations[i]);
     }
     region["num_local_points"] = local.size();
-    if (local.size() < observations.size()) {
+    if (any_local && local.size() < observations.size()) {
       SuggestOptions local_options = options;
       local_options.warm_start = posterior.ToJson();
       auto model = FitModel(space, local, local_options, nullptr, kLocalFitStream);
@@ -672,11 +683,6 @@ SearchPlan MakeSearchPlan(const space::Space& space, const gp::Posterior& poster
         plan.local_posterior = model->posterior;
         region["local_model"] = model->posterior.ToJson();
       }
-    }
-    const std::size_t first = observations.size() + num_pending;
-    for (int slot = 0; slot < options.batch_size; ++slot) {
-      plan.local.push_back(options.local_search == LocalSearch::kTrustRegion ||
-                           (first + static_cast<std::size_t>(slot)) % 2 == 1);
     }
     region["state"] = state.ToJson();
     region["options"] = options.trust_region.ToJson();
