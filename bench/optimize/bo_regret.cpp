@@ -7,6 +7,11 @@
 //   bo_regret --problem hartmann6 --seeds 0-9 --budget 100 --batch 1 --out DIR
 //     -> DIR/kyoso-q1_hartmann6_s0-9.json (compare.py merges files of one method and problem)
 //
+// Optional engine settings for ablations (defaults = SuggestOptions defaults): --local-search
+// off|trust_region|alternate, --incumbent-candidates N, --tr-min-length L, --tr-local-points N,
+// --noiseless 0|1; --tag T appends T to the method name (kyoso-q1T) so variants can share DIR.
+// Each run records the trust-region side length per call ("trust_region_lengths").
+//
 // Each Suggest call gets a seed derived from (run seed, call index) and the previous call's fitted
 // hyperparameters as warm start, as the campaign use case does. CPU seconds are process CPU time
 // (all threads) around the Suggest call. A call that returns no point ends the run early; the
@@ -151,7 +156,8 @@ nlohmann::json RunSeed(const Problem& problem, const sp::Space& space, std::uint
 int Usage(const char* message) {
   std::fprintf(stderr,
                "bo_regret: %s\nusage: bo_regret --problem NAME --seeds 0-9 --budget 100 "
-               "--batch 1 --out DIR\n",
+               "--batch 1 --out DIR [--local-search MODE] [--incumbent-candidates N]\n"
+               "       [--tr-min-length L] [--tr-local-points N] [--noiseless 0|1] [--tag T]\n",
                message);
   return 2;
 }
