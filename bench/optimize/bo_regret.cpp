@@ -8,7 +8,8 @@
 //     -> DIR/kyoso-q1_hartmann6_s0-9.json (compare.py merges files of one method and problem)
 //
 // Optional engine settings for ablations (defaults = SuggestOptions defaults): --local-search
-// off|trust_region|alternate, --incumbent-candidates N, --tr-min-length L, --tr-local-points N,
+// off|trust_region|alternate, --incumbent best_observed|best_mean, --incumbent-candidates N,
+// --tr-min-length L, --tr-local-points N,
 // --noiseless 0|1; --tag T appends T to the method name (kyoso-q1T) so variants can share DIR.
 // Each run records the trust-region side length per call ("trust_region_lengths").
 //
@@ -154,11 +155,12 @@ nlohmann::json RunSeed(const Problem& problem, const sp::Space& space, std::uint
 }
 
 int Usage(const char* message) {
-  std::fprintf(stderr,
-               "bo_regret: %s\nusage: bo_regret --problem NAME --seeds 0-9 --budget 100 "
-               "--batch 1 --out DIR [--local-search MODE] [--incumbent-candidates N]\n"
-               "       [--tr-min-length L] [--tr-local-points N] [--noiseless 0|1] [--tag T]\n",
-               message);
+  std::fprintf(
+      stderr,
+      "bo_regret: %s\nusage: bo_regret --problem NAME --seeds 0-9 --budget 100 "
+      "--batch 1 --out DIR [--local-search MODE] [--incumbent KIND] [--incumbent-candidates N]\n"
+      "       [--tr-min-length L] [--tr-local-points N] [--noiseless 0|1] [--tag T]\n",
+      message);
   return 2;
 }
 
@@ -191,6 +193,10 @@ int main(int argc, char** argv) {
         const auto mode = opt::ParseLocalSearch(value);
         if (!mode) return Usage("--local-search must be off, trust_region or alternate");
         base.local_search = *mode;
+      } else if (arg == "--incumbent") {
+        const auto incumbent = opt::ParseIncumbent(value);
+        if (!incumbent) return Usage("--incumbent must be best_observed or best_mean");
+        base.incumbent = *incumbent;
       } else if (arg == "--incumbent-candidates") {
         base.num_incumbent_candidates = std::stoi(value);
       } else if (arg == "--tr-local-points") {

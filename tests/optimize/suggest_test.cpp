@@ -253,6 +253,8 @@ TEST(Suggest, SharedParametersAreIdenticalAndBeatCopyingTheFirstPoint) {
   options.batch_size = 4;
   options.shared = {"temp"};
   options.seed = 3;
+  // The independent reconstruction below uses acquisition::Options' default incumbent.
+  options.incumbent = Incumbent::kBestObserved;
   SuggestResult joint = Suggest(space, data, {}, options);
   ASSERT_EQ(joint.points.size(), 4u);
   for (const auto& p : joint.points) EXPECT_EQ(p.params[0], joint.points[0].params[0]);

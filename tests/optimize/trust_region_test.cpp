@@ -7,9 +7,11 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <vector>
 
+#include "kyoso/gp/gp.h"
 #include "kyoso/optimize/maximize.h"
 #include "kyoso/optimize/suggest.h"
 #include "kyoso/space/sampling.h"
@@ -208,6 +210,39 @@ TEST(Suggest, AlternateModeUsesTheRegionOnEveryOtherSlot) {
   EXPECT_EQ(result.summary.used["maximize"]["num_local_slots"].get<int>(), 2);
   const SuggestResult again = Suggest(space, data, {}, options);
   for (std::size_t s = 0; s < 4; ++s) EXPECT_EQ(result.points[s].params, again.points[s].params);
+}
+
+TEST(Suggest, IncumbentIsTheBestPosteriorMeanOrTheBestObservedValue) {
+  const space::Space space = MixedSpace();
+  std::vector<Observation> data;
+  for (const auto& x : space::SampleFeasible(space, 16, 8).points) {
+    data.push_back({x, MixedObjective(x)});
+  }
+  data[3].value += 2.0;  // a lucky outlier, well above its neighbours' trend
+  SuggestOptions options;
+  options.seed = 4;
+  const SuggestResult mean_based = Suggest(space, data, {}, options);
+  // Oracle: the posterior rebuilt from the summary's hyperparameters, maximized over the
+  // training points (the objective is maximized).
+  gp::Dataset dataset;
+  dataset.x.resize(static_cast<Eigen::Index>(data.size()), space.encoded_dim());
+  dataset.y.resize(static_cast<Eigen::Index>(data.size()));
+  double best_observed = -1e300;
+  for (std::size_t i = 0; i < data.size(); ++i) {
+    dataset.x.row(static_cast<Eigen::Index>(i)) = space.Encode(data[i].params).transpose();
+    dataset.y[static_cast<Eigen::Index>(i)] = data[i].value;
+    best_observed = std::max(best_observed, data[i].value);
+  }
+  const gp::Posterior posterior = gp::Posterior::Create(
+      dataset, gp::KernelKind::kMatern52,
+      gp::Hyperparameters::FromJson(mean_based.summary.model["hyperparameters"]),
+      gp::OutputScaling::FromOutputs(dataset.y));
+  Eigen::VectorXd mean, variance;
+  posterior.Predict(dataset.x, &mean, &variance);
+  ExpectClose(mean_based.summary.used["incumbent"].get<double>(), mean.maxCoeff(), 1e-9, 1e-12);
+  options.incumbent = Incumbent::kBestObserved;
+  const SuggestResult observed = Suggest(space, data, {}, options);
+  ExpectClose(observed.summary.used["incumbent"].get<double>(), best_observed, 0, 0);
 }
 
 }  // namespace

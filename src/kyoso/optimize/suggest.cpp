@@ -224,6 +224,9 @@ acquisition::Options AcquisitionOptions(const SuggestOptions& options) {
   a.direction = options.direction == Direction::kMaximize ? acquisition::Direction::kMaximize
                                                           : acquisition::Direction::kMinimize;
   a.ucb_beta = options.ucb_beta;
+  a.incumbent = options.incumbent == Incumbent::kBestObserved
+                    ? acquisition::Incumbent::kBestObserved
+                    : acquisition::Incumbent::kBestPosteriorMean;
   return a;
 }
 
@@ -699,6 +702,7 @@ nlohmann::json OptionsJson(const SuggestOptions& options) {
           {"direction", options.direction == Direction::kMaximize ? "maximize" : "minimize"},
           {"acquisition", ToString(options.acquisition)},
           {"ucb_beta", options.ucb_beta},
+          {"incumbent", ToString(options.incumbent)},
           {"batch_policy", ToString(options.batch_policy)},
           {"shared", options.shared},
           {"num_initial", options.num_initial},
@@ -763,6 +767,16 @@ std::optional<KernelKind> ParseKernelKind(const std::string& text) {
   for (auto kind : {KernelKind::kMatern52, KernelKind::kMatern32, KernelKind::kRbf}) {
     if (ToString(kind) == text) return kind;
   }
+  return std::nullopt;
+}
+
+std::string ToString(Incumbent incumbent) {
+  return incumbent == Incumbent::kBestObserved ? "best_observed" : "best_mean";
+}
+
+std::optional<Incumbent> ParseIncumbent(const std::string& text) {
+  if (text == "best_observed") return Incumbent::kBestObserved;
+  if (text == "best_mean") return Incumbent::kBestPosteriorMean;
   return std::nullopt;
 }
 

@@ -29,6 +29,11 @@ enum class AcquisitionKind {
 };
 enum class BatchPolicy { kLocalPenalization, kKrigingBeliever };
 enum class KernelKind { kMatern52, kMatern32, kRbf };
+// The incumbent f* that EI and PI improve on (acquisition::Incumbent).
+enum class Incumbent {
+  kBestObserved,       // best observed value
+  kBestPosteriorMean,  // best posterior mean at the observed points (robust to lucky outliers)
+};
 // Where each batch slot maximizes the acquisition (docs/methods/optimize.md §7).
 enum class LocalSearch {
   kOff,          // every slot over the whole space
@@ -42,6 +47,8 @@ std::string ToString(BatchPolicy policy);  // "penalization", "believer"
 std::optional<BatchPolicy> ParseBatchPolicy(const std::string& text);
 std::string ToString(KernelKind kind);  // "matern52", "matern32", "rbf"
 std::optional<KernelKind> ParseKernelKind(const std::string& text);
+std::string ToString(Incumbent incumbent);  // "best_observed", "best_mean"
+std::optional<Incumbent> ParseIncumbent(const std::string& text);
 std::string ToString(LocalSearch mode);  // "off", "trust_region", "alternate"
 std::optional<LocalSearch> ParseLocalSearch(const std::string& text);
 
@@ -55,7 +62,8 @@ struct SuggestOptions {
   int batch_size = 1;  // q >= 1 suggestions
   Direction direction = Direction::kMaximize;
   AcquisitionKind acquisition = AcquisitionKind::kExpectedImprovement;
-  double ucb_beta = 2.0;  // UCB/LCB: mean +- sqrt(beta) * stddev
+  double ucb_beta = 2.0;                                // UCB/LCB: mean +- sqrt(beta) * stddev
+  Incumbent incumbent = Incumbent::kBestPosteriorMean;  // f* of EI and PI
   BatchPolicy batch_policy = BatchPolicy::kLocalPenalization;
   std::vector<std::string> shared;  // parameter names identical across the batch
   int num_initial = -1;             // below this many observations: space-filling design;
