@@ -7,6 +7,12 @@
 //   bo_regret --problem hartmann6 --seeds 0-9 --budget 100 --batch 1 --out DIR
 //     -> DIR/kyoso-q1_hartmann6_s0-9.json (compare.py merges files of one method and problem)
 //
+// Optional engine settings for ablations (defaults = SuggestOptions defaults): --local-search
+// off|trust_region|alternate, --incumbent best_observed|best_mean, --incumbent-candidates N,
+// --tr-min-length L, --tr-local-points N,
+// --noiseless 0|1; --tag T appends T to the method name (kyoso-q1T) so variants can share DIR.
+// Each run records the trust-region side length per call ("trust_region_lengths").
+//
 // Each Suggest call gets a seed derived from (run seed, call index) and the previous call's fitted
 // hyperparameters as warm start, as the campaign use case does. CPU seconds are process CPU time
 // (all threads) around the Suggest call. A call that returns no point ends the run early; the
@@ -82,7 +88,7 @@ sp::Space MakeSpace(const Problem& problem) {
 }
 
 nlohmann::json RunSeed(const Problem& problem, const sp::Space& space, std::uint64_t seed,
-                       int budget, int batch) {
+                       int budget, int batch, const opt::SuggestOptions& base) {
   std::vector<opt::Observation> observations;
   std::vector<double> values;
   for (const auto& x : kyoso::bench::InitialDesign(problem, seed, kNumInitial)) {
@@ -92,11 +98,12 @@ nlohmann::json RunSeed(const Problem& problem, const sp::Space& space, std::uint
   std::vector<double> cpu_seconds;
   std::vector<double> wall_seconds;
   std::vector<int> points_per_call;
+  std::vector<double> region_lengths;  // trust-region side length per call (0: none)
   std::vector<std::string> warnings;
   std::string stopped;
   nlohmann::json warm_start;
   for (std::uint64_t call = 0; static_cast<int>(values.size()) < budget; ++call) {
-    opt::SuggestOptions options;
+    opt::SuggestOptions options = base;
     options.batch_size = std::min(batch, budget - static_cast<int>(values.size()));
     options.direction = opt::Direction::kMinimize;
     options.num_initial = kNumInitial;
@@ -108,6 +115,8 @@ nlohmann::json RunSeed(const Problem& problem, const sp::Space& space, std::uint
     cpu_seconds.push_back(CpuSeconds() - cpu0);
     wall_seconds.push_back(WallSeconds() - wall0);
     points_per_call.push_back(static_cast<int>(result.points.size()));
+    const nlohmann::json& region = result.summary.used.value("local_search", nlohmann::json());
+    region_lengths.push_back(region.contains("state") ? region["state"].value("length", 0.0) : 0.0);
     for (const auto& w : result.summary.warnings) {
       if (std::find(warnings.begin(), warnings.end(), w) == warnings.end()) warnings.push_back(w);
     }
@@ -132,6 +141,7 @@ nlohmann::json RunSeed(const Problem& problem, const sp::Space& space, std::uint
                         {"suggest_cpu_seconds", cpu_seconds},
                         {"suggest_wall_seconds", wall_seconds},
                         {"points_per_call", points_per_call},
+                        {"trust_region_lengths", region_lengths},
                         {"warnings", warnings}};
   if (!stopped.empty()) run["stopped"] = stopped;
   std::fprintf(stderr, "kyoso-q%d %s seed %llu: regret %.3g after %d (%.4f s CPU per call)%s\n",
@@ -145,10 +155,12 @@ nlohmann::json RunSeed(const Problem& problem, const sp::Space& space, std::uint
 }
 
 int Usage(const char* message) {
-  std::fprintf(stderr,
-               "bo_regret: %s\nusage: bo_regret --problem NAME --seeds 0-9 --budget 100 "
-               "--batch 1 --out DIR\n",
-               message);
+  std::fprintf(
+      stderr,
+      "bo_regret: %s\nusage: bo_regret --problem NAME --seeds 0-9 --budget 100 "
+      "--batch 1 --out DIR [--local-search MODE] [--incumbent KIND] [--incumbent-candidates N]\n"
+      "       [--tr-min-length L] [--tr-local-points N] [--noiseless 0|1] [--tag T]\n",
+      message);
   return 2;
 }
 
@@ -160,6 +172,8 @@ int main(int argc, char** argv) {
   std::string out_dir;
   int budget = 100;
   int batch = 1;
+  std::string tag;
+  opt::SuggestOptions base;
   for (int i = 1; i < argc; ++i) {
     const std::string arg = argv[i];
     if (i + 1 >= argc) return Usage(("missing value after " + arg).c_str());
@@ -175,6 +189,24 @@ int main(int argc, char** argv) {
         batch = std::stoi(value);
       } else if (arg == "--out") {
         out_dir = value;
+      } else if (arg == "--local-search") {
+        const auto mode = opt::ParseLocalSearch(value);
+        if (!mode) return Usage("--local-search must be off, trust_region or alternate");
+        base.local_search = *mode;
+      } else if (arg == "--incumbent") {
+        const auto incumbent = opt::ParseIncumbent(value);
+        if (!incumbent) return Usage("--incumbent must be best_observed or best_mean");
+        base.incumbent = *incumbent;
+      } else if (arg == "--incumbent-candidates") {
+        base.num_incumbent_candidates = std::stoi(value);
+      } else if (arg == "--tr-local-points") {
+        base.trust_region.min_local_points = std::stoi(value);
+      } else if (arg == "--tr-min-length") {
+        base.trust_region.min_length = std::stod(value);
+      } else if (arg == "--noiseless") {
+        base.noiseless = value == "1";
+      } else if (arg == "--tag") {
+        tag = value;
       } else {
         return Usage(("unknown argument " + arg).c_str());
       }
@@ -196,14 +228,15 @@ int main(int argc, char** argv) {
     return Usage("--seeds must look like 0-9 or 0,3,5");
   }
 
-  const std::string method = "kyoso-q" + std::to_string(batch);
-  nlohmann::json doc = {{"method", method},       {"problem", it->name},
-                        {"dim", it->Dim()},       {"optimum", it->optimum},
-                        {"budget", budget},       {"batch_size", batch},
+  const std::string method = "kyoso-q" + std::to_string(batch) + tag;
+  nlohmann::json doc = {{"method", method},           {"problem", it->name},
+                        {"dim", it->Dim()},           {"optimum", it->optimum},
+                        {"budget", budget},           {"batch_size", batch},
                         {"num_initial", kNumInitial}, {"runs", nlohmann::json::array()}};
   try {
     const sp::Space space = MakeSpace(*it);
-    for (std::uint64_t seed : seeds) doc["runs"].push_back(RunSeed(*it, space, seed, budget, batch));
+    for (std::uint64_t seed : seeds)
+      doc["runs"].push_back(RunSeed(*it, space, seed, budget, batch, base));
   } catch (const std::exception& e) {
     std::fprintf(stderr, "bo_regret: %s\n", e.what());
     return 1;

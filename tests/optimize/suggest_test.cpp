@@ -253,6 +253,8 @@ TEST(Suggest, SharedParametersAreIdenticalAndBeatCopyingTheFirstPoint) {
   options.batch_size = 4;
   options.shared = {"temp"};
   options.seed = 3;
+  // The independent reconstruction below uses acquisition::Options' default incumbent.
+  options.incumbent = Incumbent::kBestObserved;
   SuggestResult joint = Suggest(space, data, {}, options);
   ASSERT_EQ(joint.points.size(), 4u);
   for (const auto& p : joint.points) EXPECT_EQ(p.params[0], joint.points[0].params[0]);
@@ -388,6 +390,10 @@ TEST(SuggestErrors, EveryInputErrorCodeIsTriggered) {
             V{"suggest.num_acq_restarts"});
   EXPECT_EQ(with([](SuggestOptions& o) { o.num_candidates = 0; }), V{"suggest.num_candidates"});
   EXPECT_EQ(with([](SuggestOptions& o) { o.warm_start = 3; }), V{"suggest.warm_start"});
+  EXPECT_EQ(with([](SuggestOptions& o) { o.num_incumbent_candidates = -1; }),
+            V{"suggest.num_incumbent_candidates"});
+  EXPECT_EQ(with([](SuggestOptions& o) { o.trust_region.min_length = 0; }),
+            V{"suggest.trust_region"});
   SuggestOptions bad;
   bad.batch_size = 0;
   bad.shared = {"nope"};

@@ -79,6 +79,11 @@ class Maximizer {
         exclude_(exclude),
         options_(options),
         stats_(stats) {
+    const int dim = space.encoded_dim();
+    lower_ = options.lower.size() == dim ? options.lower : Eigen::VectorXd::Zero(dim);
+    upper_ = options.upper.size() == dim ? options.upper : Eigen::VectorXd::Ones(dim);
+    lower_ = lower_.cwiseMax(0.0).cwiseMin(1.0);
+    upper_ = upper_.cwiseMax(lower_).cwiseMin(1.0);
     for (int i = 0; i < space.num_parameters(); ++i) {
       if (fixed_[static_cast<std::size_t>(i)]) continue;
       if (space.parameter(i).kind == space::ParameterKind::kCategorical) {
@@ -121,11 +126,19 @@ class Maximizer {
     } else {
       lhs = space::LatinHypercube(options_.num_candidates, dim, options_.seed, 1);
     }
-    for (int k = 0; k < options_.num_candidates; ++k) {
-      if (sobol) {
+    const Eigen::VectorXd width = upper_ - lower_;
+    const auto num_extra = static_cast<int>(options_.extra_candidates.rows());
+    const bool extra_fits = options_.extra_candidates.cols() == dim;
+    for (int k = 0; k < options_.num_candidates + num_extra; ++k) {
+      if (k >= options_.num_candidates) {
+        if (!extra_fits) break;
+        u = options_.extra_candidates.row(k - options_.num_candidates).transpose();
+        u = u.cwiseMax(lower_).cwiseMin(upper_);
+      } else if (sobol) {
         sobol->Next(u.data());
+        u = lower_ + width.cwiseProduct(u);
       } else {
-        u = lhs.row(k).transpose();
+        u = lower_ + width.cwiseProduct(lhs.row(k).transpose());
       }
       ++stats_.num_candidates;
       std::vector<double> raw = ApplyFixed(space_, space_.Decode(u), fixed_);
@@ -216,8 +229,14 @@ class Maximizer {
       for (std::size_t k = 0; k < vars_.size(); ++k) {
         z[static_cast<Eigen::Index>(k)] = start.encoded[vars_[k]];
       }
-      const Eigen::VectorXd lower = Eigen::VectorXd::Zero(z.size());
-      const Eigen::VectorXd upper = Eigen::VectorXd::Ones(z.size());
+      Eigen::VectorXd lower(z.size());
+      Eigen::VectorXd upper(z.size());
+      for (std::size_t k = 0; k < vars_.size(); ++k) {
+        const auto e = static_cast<Eigen::Index>(k);
+        lower[e] = lower_[vars_[k]];
+        upper[e] = upper_[vars_[k]];
+        z[e] = std::clamp(z[e], lower[e], upper[e]);  // a snapped start may lie just outside
+      }
       LBFGSpp::LBFGSBParam<double> param;
       param.max_iterations = options_.max_iterations;
       param.epsilon = 1e-6;
@@ -308,6 +327,8 @@ class Maximizer {
   const std::set<std::vector<double>>& exclude_;
   const MaximizeOptions& options_;
   MaximizeStats& stats_;
+  Eigen::VectorXd lower_;  // search box (encoded), within [0, 1]
+  Eigen::VectorXd upper_;
   std::vector<int> vars_;          // encoded coordinates of free numeric parameters
   std::vector<int> categoricals_;  // indices of free categorical parameters
 };

@@ -29,6 +29,16 @@ struct MaximizeOptions {
   int max_enumerated_combinations = 32;  // enumerate categorical combinations up to this many
   int max_neighbourhood_steps = 25;      // hill-climb steps over grid neighbours
   std::uint64_t seed = 0;                // scrambles the candidate sequence
+  // Search box in the encoded cube (e.g. a trust region): candidates are drawn in [lower, upper]
+  // and L-BFGS is bounded by it. Both empty (default) = the unit cube; otherwise both of size
+  // encoded_dim with 0 <= lower <= upper <= 1. Snapping to grids may leave the box by up to half a
+  // grid step; feasibility and exclusion are checked as usual.
+  Eigen::VectorXd lower;
+  Eigen::VectorXd upper;
+  // Extra candidate points (rows, encoded, any number): scored with the space-filling ones and
+  // used as starts when they rank among the best (e.g. the incumbent and small perturbations of
+  // it, as BoTorch's sample_around_best). Points outside the box are clamped into it.
+  Eigen::MatrixXd extra_candidates;
 };
 
 // Counters of one maximization (for the Summary).
@@ -41,6 +51,7 @@ struct MaximizeStats {
   int num_repaired = 0;       // snapped optima pulled back to feasibility
   int num_neighbourhood_moves = 0;
   bool enumerated_categoricals = false;
+  int num_local_slots = 0;  // batch slots maximized inside a trust region (set by Suggest)
 };
 
 struct Maximum {

@@ -38,6 +38,8 @@ enum Stream : std::uint64_t {
   kLipschitzStream = 2,
   kInitialStream = 3,
   kSharedStream = 4,
+  kAroundBestStream = 5,
+  kLocalFitStream = 6,
   kSlotStream = 100,
 };
 
@@ -95,6 +97,13 @@ std::vector<Issue> OptionIssues(const space::Space& space, const SuggestOptions&
   }
   if (options.num_candidates < 1) {
     issues.Add("/options/num_candidates", "suggest.num_candidates", "num_candidates must be >= 1");
+  }
+  if (options.num_incumbent_candidates < 0) {
+    issues.Add("/options/num_incumbent_candidates", "suggest.num_incumbent_candidates",
+               "num_incumbent_candidates must be >= 0");
+  }
+  for (const std::string& problem : options.trust_region.Validate()) {
+    issues.Add("/options/trust_region", "suggest.trust_region", problem);
   }
   std::set<std::string> seen;
   for (std::size_t i = 0; i < options.shared.size(); ++i) {
@@ -181,7 +190,8 @@ struct Model {
 
 std::optional<Model> FitModel(const space::Space& space,
                               const std::vector<Observation>& observations,
-                              const SuggestOptions& options, ProgressSink* progress) {
+                              const SuggestOptions& options, ProgressSink* progress,
+                              std::uint64_t stream = kFitStream) {
   std::set<std::vector<double>> distinct;
   for (const Observation& o : observations) distinct.insert(space.Snap(o.params));
   if (distinct.size() < 2) return std::nullopt;
@@ -203,7 +213,7 @@ std::optional<Model> FitModel(const space::Space& space,
   // fits of large campaigns fast (docs/methods/gp.md §6).
   fit_options.num_warm_restarts =
       data.x.rows() <= fit_options.max_screening_points ? options.num_fit_restarts + 1 : 2;
-  fit_options.seed = SeedOf(options.seed, kFitStream);
+  fit_options.seed = SeedOf(options.seed, stream);
   fit_options.warm_start = WarmStart(options.warm_start);
   gp::FitResult fit = gp::Fit(data, fit_options, progress);
   return Model{std::move(fit.posterior), std::move(fit.summary)};
@@ -214,6 +224,9 @@ acquisition::Options AcquisitionOptions(const SuggestOptions& options) {
   a.direction = options.direction == Direction::kMaximize ? acquisition::Direction::kMaximize
                                                           : acquisition::Direction::kMinimize;
   a.ucb_beta = options.ucb_beta;
+  a.incumbent = options.incumbent == Incumbent::kBestObserved
+                    ? acquisition::Incumbent::kBestObserved
+                    : acquisition::Incumbent::kBestPosteriorMean;
   return a;
 }
 
@@ -279,17 +292,31 @@ class CachedAcquisition final : public acquisition::Acquisition {
 
 double Contribution(const Slot& slot) { return slot.log_scale ? std::exp(slot.value) : slot.value; }
 
+// Where the slots of a batch search (docs/methods/optimize.md §7): the trust-region box around
+// the incumbent, which slots use it, and the incumbent's perturbations added to every slot's
+// candidates.
+struct SearchPlan {
+  std::vector<bool> local;  // per slot: maximize inside the trust region first
+  Eigen::VectorXd lower;    // trust-region box (encoded cube)
+  Eigen::VectorXd upper;
+  Eigen::MatrixXd around_best;  // incumbent and its perturbations (encoded rows)
+  // The local model of the trust-region slots: fitted to the observations in and nearest to the
+  // region (empty: the global posterior is used).
+  std::optional<gp::Posterior> local_posterior;
+};
+
 // Builds batches slot by slot under a policy; also scores given batches the same way.
 class BatchBuilder {
  public:
   BatchBuilder(const space::Space& space, const gp::Posterior& posterior,
                const std::vector<std::vector<double>>& pending, const SuggestOptions& options,
-               std::set<std::vector<double>> exclude, double lipschitz)
+               std::set<std::vector<double>> exclude, double lipschitz, SearchPlan plan)
       : space_(space),
         posterior_(posterior),
         options_(options),
         exclude_(std::move(exclude)),
         lipschitz_(lipschitz),
+        plan_(std::move(plan)),
         acquisition_options_(AcquisitionOptions(options)) {
     pending_.resize(static_cast<Eigen::Index>(pending.size()), space.encoded_dim());
     for (std::size_t i = 0; i < pending.size(); ++i) {
@@ -329,8 +356,13 @@ class BatchBuilder {
   // progress sink cancels.
   Batch Build(const FixedValues& fixed, std::uint64_t seed, MaximizeStats& stats,
               ProgressSink* progress, bool* cancelled) const {
+    const SearchPlan& plan = plan_;
     Batch batch;
     gp::Posterior believer = believer_;
+    // The local model fantasizes pending points and batch-mates (kriging believer) whatever the
+    // global batch policy, so local slots neither repeat nor crowd them.
+    std::optional<gp::Posterior> local_believer = plan.local_posterior;
+    if (local_believer && pending_.rows() > 0) local_believer = Believe(*local_believer, pending_);
     Eigen::MatrixXd chosen(0, space_.encoded_dim());
     std::set<std::vector<double>> exclude = exclude_;
     for (int slot = 0; slot < options_.batch_size; ++slot) {
@@ -341,12 +373,30 @@ class BatchBuilder {
       // One candidate design for the whole batch (the cached base values are reused); the
       // excluded set and the penalties differ from slot to slot.
       maximize.seed = Rng(seed).Split(kSlotStream).NextU64();
-      auto best = MaximizeAcquisition(space_, *acquisition, fixed, exclude, maximize, &stats);
+      maximize.extra_candidates = plan.around_best;
+      std::optional<Maximum> best;
+      if (static_cast<std::size_t>(slot) < plan.local.size() &&
+          plan.local[static_cast<std::size_t>(slot)]) {
+        MaximizeOptions local = maximize;
+        local.lower = plan.lower;
+        local.upper = plan.upper;
+        if (local_believer) {
+          auto local_acquisition = acquisition::Make(ToAcquisition(options_.acquisition),
+                                                     *local_believer, acquisition_options_);
+          best = MaximizeAcquisition(space_, *local_acquisition, fixed, exclude, local, &stats);
+        } else {
+          best = MaximizeAcquisition(space_, *acquisition, fixed, exclude, local, &stats);
+        }
+        if (best) ++stats.num_local_slots;
+      }
+      // A global slot, or a trust region without a feasible new point: the whole space.
+      if (!best) best = MaximizeAcquisition(space_, *acquisition, fixed, exclude, maximize, &stats);
       if (!best) break;
       exclude.insert(best->params);
       batch.slots.push_back({best->params, best->encoded, best->value,
                              acquisition->scale() == acquisition::Scale::kLog});
       Append(chosen, best->encoded, &believer);
+      if (local_believer) local_believer = Believe(*local_believer, best->encoded.transpose());
       if (progress != nullptr &&
           !progress->Update({"suggest", (slot + 1.0) / options_.batch_size, "batch slot"})) {
         *cancelled = true;
@@ -421,6 +471,7 @@ class BatchBuilder {
   const SuggestOptions& options_;
   std::set<std::vector<double>> exclude_;
   double lipschitz_;
+  SearchPlan plan_;
   acquisition::Options acquisition_options_;
   Eigen::MatrixXd pending_;
   gp::Posterior believer_;
@@ -546,11 +597,112 @@ std::vector<std::vector<double>> InitialDesign(const space::Space& space,
   return chosen;
 }
 
+// The search plan of a model-based suggestion (docs/methods/optimize.md §7): the trust region
+// replayed from the ordered observations, centred at the incumbent (best observed point), shaped
+// by the ARD length scales of the numeric coordinates and widened to at least one grid step; the
+// slots that use it; and Gaussian perturbations of the incumbent (half with standard deviation
+// 1e-3, half 1e-2 of the cube) as extra candidates for every slot.
+SearchPlan MakeSearchPlan(const space::Space& space, const gp::Posterior& posterior,
+                          const std::vector<Observation>& observations, std::size_t num_pending,
+                          const SuggestOptions& options, int num_initial, nlohmann::json& used) {
+  SearchPlan plan;
+  const double sign = options.direction == Direction::kMaximize ? 1.0 : -1.0;
+  std::vector<double> values;
+  std::size_t best = 0;
+  for (std::size_t i = 0; i < observations.size(); ++i) {
+    values.push_back(sign * observations[i].value);
+    if (values[i] > values[best]) best = i;
+  }
+  const Eigen::VectorXd center =
+      space.Encode(observations[best].params).cwiseMax(0.0).cwiseMin(1.0);
+  const int dim = space.encoded_dim();
+  Rng rng(SeedOf(options.seed, kAroundBestStream));
+  const int num_around = std::max(options.num_incumbent_candidates, 0);
+  plan.around_best.resize(num_around + 1, dim);
+  plan.around_best.row(0) = center.transpose();
+  for (int r = 1; r <= num_around; ++r) {
+    const double stddev = r % 2 == 1 ? 1e-3 : 1e-2;
+    for (int k = 0; k < dim; ++k) {
+      plan.around_best(r, k) = std::clamp(center[k] + stddev * rng.Normal(), 0.0, 1.0);
+    }
+  }
+  nlohmann::json region = {{"mode", ToString(options.local_search)}};
+  if (options.local_search != LocalSearch::kOff) {
+    const TrustRegionState state = ReplayTrustRegion(values, num_initial, space.num_parameters(),
+                                                     options.batch_size, options.trust_region);
+    std::vector<int> coordinates;
+    Eigen::VectorXd min_half_width = Eigen::VectorXd::Zero(dim);
+    for (int i = 0; i < space.num_parameters(); ++i) {
+      const space::Parameter& p = space.parameter(i);
+      if (p.kind == space::ParameterKind::kCategorical) continue;
+      const int k = space.EncodedOffset(i);
+      coordinates.push_back(k);
+      if (p.kind != space::ParameterKind::kContinuous && space.GridSize(i) > 1) {
+        min_half_width[k] = 1.0 / static_cast<double>(space.GridSize(i) - 1);
+      }
+    }
+    TrustRegionBox(center, posterior.lengthscales(), coordinates, state.length, min_half_width,
+                   &plan.lower, &plan.upper);
+    // Which slots search the region: all (kTrustRegion), or every other one counted from the
+    // number of measured and pending experiments (kAlternate).
+    const std::size_t first = observations.size() + num_pending;
+    bool any_local = false;
+    for (int slot = 0; slot < options.batch_size; ++slot) {
+      const bool odd = (first + static_cast<std::size_t>(slot)) % 2 == 1;
+      const bool local = options.local_search == LocalSearch::kTrustRegion ||
+                         (options.local_search == LocalSearch::kAlternate && odd);
+      plan.local.push_back(local);
+      any_local = any_local || local;
+    }
+    // Local data: the observations inside the box, at least the num_local nearest in the box's
+    // scaled max-norm.
+    std::vector<std::pair<double, std::size_t>> distance;
+    for (std::size_t i = 0; i < observations.size(); ++i) {
+      const Eigen::VectorXd u = space.Encode(observations[i].params).cwiseMax(0.0).cwiseMin(1.0);
+      double d = 0;
+      for (int k : coordinates) {
+        const double half = std::max(0.5 * (plan.upper[k] - plan.lower[k]), 1e-12);
+        d = std::max(d, std::abs(u[k] - center[k]) / half);
+      }
+      distance.emplace_back(d, i);
+    }
+    std::stable_sort(distance.begin(), distance.end());
+    const int min_local = options.trust_region.min_local_points > 0
+                              ? options.trust_region.min_local_points
+                              : std::max(num_initial, 4 * (space.encoded_dim() + 1));
+    const std::size_t num_local =
+        std::min(observations.size(), static_cast<std::size_t>(min_local));
+    std::vector<Observation> local;
+    for (const auto& [d, i] : distance) {
+      if (local.size() >= num_local && d > 1.0) break;
+      local.push_back(observations[i]);
+    }
+    region["num_local_points"] = local.size();
+    if (any_local && local.size() < observations.size()) {
+      SuggestOptions local_options = options;
+      local_options.warm_start = posterior.ToJson();
+      auto model = FitModel(space, local, local_options, nullptr, kLocalFitStream);
+      if (model) {
+        plan.local_posterior = model->posterior;
+        region["local_model"] = model->posterior.ToJson();
+      }
+    }
+    region["state"] = state.ToJson();
+    region["options"] = options.trust_region.ToJson();
+    region["center"] = observations[best].params;
+    region["lower"] = std::vector<double>(plan.lower.data(), plan.lower.data() + dim);
+    region["upper"] = std::vector<double>(plan.upper.data(), plan.upper.data() + dim);
+  }
+  used = region;
+  return plan;
+}
+
 nlohmann::json OptionsJson(const SuggestOptions& options) {
   return {{"batch_size", options.batch_size},
           {"direction", options.direction == Direction::kMaximize ? "maximize" : "minimize"},
           {"acquisition", ToString(options.acquisition)},
           {"ucb_beta", options.ucb_beta},
+          {"incumbent", ToString(options.incumbent)},
           {"batch_policy", ToString(options.batch_policy)},
           {"shared", options.shared},
           {"num_initial", options.num_initial},
@@ -560,6 +712,9 @@ nlohmann::json OptionsJson(const SuggestOptions& options) {
           {"num_acq_restarts", options.num_acq_restarts},
           {"num_candidates", options.num_candidates},
           {"allow_duplicates", options.allow_duplicates},
+          {"local_search", ToString(options.local_search)},
+          {"trust_region", options.trust_region.ToJson()},
+          {"num_incumbent_candidates", options.num_incumbent_candidates},
           {"seed", options.seed},
           {"warm_start_given", !options.warm_start.is_null()}};
 }
@@ -611,6 +766,35 @@ std::string ToString(KernelKind kind) {
 std::optional<KernelKind> ParseKernelKind(const std::string& text) {
   for (auto kind : {KernelKind::kMatern52, KernelKind::kMatern32, KernelKind::kRbf}) {
     if (ToString(kind) == text) return kind;
+  }
+  return std::nullopt;
+}
+
+std::string ToString(Incumbent incumbent) {
+  return incumbent == Incumbent::kBestObserved ? "best_observed" : "best_mean";
+}
+
+std::optional<Incumbent> ParseIncumbent(const std::string& text) {
+  if (text == "best_observed") return Incumbent::kBestObserved;
+  if (text == "best_mean") return Incumbent::kBestPosteriorMean;
+  return std::nullopt;
+}
+
+std::string ToString(LocalSearch mode) {
+  switch (mode) {
+    case LocalSearch::kOff:
+      return "off";
+    case LocalSearch::kTrustRegion:
+      return "trust_region";
+    case LocalSearch::kAlternate:
+      return "alternate";
+  }
+  return "?";
+}
+
+std::optional<LocalSearch> ParseLocalSearch(const std::string& text) {
+  for (auto mode : {LocalSearch::kOff, LocalSearch::kTrustRegion, LocalSearch::kAlternate}) {
+    if (ToString(mode) == text) return mode;
   }
   return std::nullopt;
 }
@@ -704,7 +888,9 @@ SuggestResult Suggest(const space::Space& space, const std::vector<Observation>&
                                      : nlohmann::json("none (single point, nothing pending)");
   summary.used["kernel"] = ToString(options.kernel);
 
-  BatchBuilder builder(space, posterior, pending, options, exclude, lipschitz);
+  SearchPlan plan = MakeSearchPlan(space, posterior, observations, pending.size(), options,
+                                   num_initial, summary.used["local_search"]);
+  BatchBuilder builder(space, posterior, pending, options, exclude, lipschitz, std::move(plan));
   MaximizeStats stats;
   bool cancelled = false;
   Batch batch;
@@ -724,7 +910,8 @@ SuggestResult Suggest(const space::Space& space, const std::vector<Observation>&
       {"num_lbfgs_evaluations", stats.num_evaluations},
       {"num_repaired", stats.num_repaired},
       {"num_neighbourhood_moves", stats.num_neighbourhood_moves},
-      {"categoricals", stats.enumerated_categoricals ? "enumerated" : "sampled"}};
+      {"categoricals", stats.enumerated_categoricals ? "enumerated" : "sampled"},
+      {"num_local_slots", stats.num_local_slots}};
   if (stats.num_failed_starts > 0) {
     summary.warnings.push_back(std::to_string(stats.num_failed_starts) +
                                " acquisition L-BFGS start(s) stopped early; their best points "

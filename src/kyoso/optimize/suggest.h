@@ -16,6 +16,7 @@
 #include <nlohmann/json.hpp>
 
 #include "kyoso/base/progress.h"
+#include "kyoso/optimize/trust_region.h"
 #include "kyoso/space/space.h"
 
 namespace kyoso::optimize {
@@ -28,6 +29,17 @@ enum class AcquisitionKind {
 };
 enum class BatchPolicy { kLocalPenalization, kKrigingBeliever };
 enum class KernelKind { kMatern52, kMatern32, kRbf };
+// The incumbent f* that EI and PI improve on (acquisition::Incumbent).
+enum class Incumbent {
+  kBestObserved,       // best observed value
+  kBestPosteriorMean,  // best posterior mean at the observed points (robust to lucky outliers)
+};
+// Where each batch slot maximizes the acquisition (docs/methods/optimize.md §7).
+enum class LocalSearch {
+  kOff,          // every slot over the whole space
+  kTrustRegion,  // every slot inside the replayed trust region around the incumbent
+  kAlternate,    // slots alternate between the trust region and the whole space
+};
 
 std::string ToString(AcquisitionKind kind);  // "ei", "ucb", "pi"
 std::optional<AcquisitionKind> ParseAcquisitionKind(const std::string& text);
@@ -35,6 +47,10 @@ std::string ToString(BatchPolicy policy);  // "penalization", "believer"
 std::optional<BatchPolicy> ParseBatchPolicy(const std::string& text);
 std::string ToString(KernelKind kind);  // "matern52", "matern32", "rbf"
 std::optional<KernelKind> ParseKernelKind(const std::string& text);
+std::string ToString(Incumbent incumbent);  // "best_observed", "best_mean"
+std::optional<Incumbent> ParseIncumbent(const std::string& text);
+std::string ToString(LocalSearch mode);  // "off", "trust_region", "alternate"
+std::optional<LocalSearch> ParseLocalSearch(const std::string& text);
 
 // One finished experiment: raw parameter values and the measured objective (single objective).
 struct Observation {
@@ -46,7 +62,8 @@ struct SuggestOptions {
   int batch_size = 1;  // q >= 1 suggestions
   Direction direction = Direction::kMaximize;
   AcquisitionKind acquisition = AcquisitionKind::kExpectedImprovement;
-  double ucb_beta = 2.0;  // UCB/LCB: mean +- sqrt(beta) * stddev
+  double ucb_beta = 2.0;                                // UCB/LCB: mean +- sqrt(beta) * stddev
+  Incumbent incumbent = Incumbent::kBestPosteriorMean;  // f* of EI and PI
   BatchPolicy batch_policy = BatchPolicy::kLocalPenalization;
   std::vector<std::string> shared;  // parameter names identical across the batch
   int num_initial = -1;             // below this many observations: space-filling design;
@@ -57,8 +74,11 @@ struct SuggestOptions {
   int num_acq_restarts = 10;      // multi-start L-BFGS restarts for the acquisition
   int num_candidates = 1000;      // space-filling candidates scored before local search
   bool allow_duplicates = false;  // allow measured/pending points to be suggested again
-  std::uint64_t seed = 0;         // every random choice derives from this
-  nlohmann::json warm_start;      // hyperparameters of a previous fit (Summary "model")
+  LocalSearch local_search = LocalSearch::kAlternate;  // global vs trust-region slots
+  TrustRegionOptions trust_region = {};                // its replayed state's constants
+  int num_incumbent_candidates = 20;  // perturbations of the incumbent added to the candidates
+  std::uint64_t seed = 0;             // every random choice derives from this
+  nlohmann::json warm_start;          // hyperparameters of a previous fit (Summary "model")
   std::vector<std::string> Validate(const space::Space& space) const;  // all problems, empty = ok
 };
 
