@@ -29,6 +29,8 @@ struct MaximizeOptions {
   int max_enumerated_combinations = 32;  // enumerate categorical combinations up to this many
   int max_neighbourhood_steps = 25;      // hill-climb steps over grid neighbours
   std::uint64_t seed = 0;                // scrambles the candidate sequence
+  int num_threads = 0;  // threads for the L-BFGS starts (0: every hardware thread); the result
+                        // is identical for every value
 };
 
 // Counters of one maximization (for the Summary).

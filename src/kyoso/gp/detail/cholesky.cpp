@@ -1,7 +1,10 @@
 // Robust Cholesky with jitter escalation (see detail/cholesky.h).
 #include "kyoso/gp/detail/cholesky.h"
 
+#include <algorithm>
 #include <cmath>
+
+#include "kyoso/base/parallel.h"
 
 namespace kyoso::gp::detail {
 
@@ -74,6 +77,40 @@ void LowerTransposeTimesLowerInPlace(Eigen::Ref<Eigen::MatrixXd> l) {
       l.bottomLeftCorner(n - h, h);
   l.bottomLeftCorner(n - h, h) = rq;
   LowerTransposeTimesLowerInPlace(l.bottomRightCorner(n - h, n - h));
+}
+
+void CholeskyInverse(const Eigen::MatrixXd& lower, Eigen::MatrixXd& inverse, Eigen::MatrixXd& work,
+                     int num_threads) {
+  const Eigen::Index n = lower.rows();
+  inverse.resize(n, n);
+  work.resize(n, n);
+  // The algorithm depends on n only, never on num_threads (identical results).
+  if (n <= 2 * kBaseBlock) {
+    inverse.triangularView<Eigen::Lower>() = lower.triangularView<Eigen::Lower>();
+    InvertLowerInPlace(inverse);
+    LowerTransposeTimesLowerInPlace(inverse);
+    return;
+  }
+  constexpr Eigen::Index kPanel = 64;
+  const int num_panels = static_cast<int>((n + kPanel - 1) / kPanel);
+  // X = L^-1 by column panels: X[j:, J] = L[j:, j:]^-1 [I; 0] (X is lower triangular). Panels
+  // are taken from the left, the most expensive first.
+  ParallelFor(num_panels, num_threads, [&](int panel, int) {
+    const Eigen::Index j = panel * kPanel;
+    const Eigen::Index b = std::min(kPanel, n - j);
+    auto x = work.block(j, j, n - j, b);
+    x.setZero();
+    x.topRows(b).setIdentity();
+    lower.bottomRightCorner(n - j, n - j).triangularView<Eigen::Lower>().solveInPlace(x);
+  });
+  // K^-1 = X^T X by row panels: K^-1[I, 0:i+b] = X[i:, I]^T X[i:, 0:i+b] (rows above i of X[:, I]
+  // are zero).
+  ParallelFor(num_panels, num_threads, [&](int panel, int) {
+    const Eigen::Index i = panel * kPanel;
+    const Eigen::Index b = std::min(kPanel, n - i);
+    inverse.block(i, 0, b, i + b).noalias() =
+        work.block(i, i, n - i, b).transpose() * work.block(i, 0, n - i, i + b);
+  });
 }
 
 }  // namespace kyoso::gp::detail

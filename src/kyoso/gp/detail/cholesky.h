@@ -27,4 +27,12 @@ void InvertLowerInPlace(Eigen::Ref<Eigen::MatrixXd> l);
 // K^-1 = L^-T L^-1 in 2n^3/3 flops.
 void LowerTransposeTimesLowerInPlace(Eigen::Ref<Eigen::MatrixXd> l);
 
+// Lower triangle of K^-1 = L^-T L^-1 from a Cholesky factor L (lower triangle of `lower`, n x n),
+// into `inverse` (resized to n x n; its strictly upper part is unspecified) using `work` (n x n
+// scratch). The same 2n^3/3 flops as InvertLowerInPlace + LowerTransposeTimesLowerInPlace, split
+// into column panels of a fixed width that run on up to num_threads threads: each panel is one
+// fixed-shape product whichever thread runs it, so the result is identical for any thread count.
+void CholeskyInverse(const Eigen::MatrixXd& lower, Eigen::MatrixXd& inverse, Eigen::MatrixXd& work,
+                     int num_threads);
+
 }  // namespace kyoso::gp::detail
