@@ -6,8 +6,6 @@
 #include <cmath>
 #include <numbers>
 
-#include <Eigen/Cholesky>
-
 #include "kyoso/base/parallel.h"
 #include "kyoso/gp/detail/cholesky.h"
 #include "kyoso/gp/detail/kernel_impl.h"
@@ -116,8 +114,7 @@ LikelihoodValue LogMarginalLikelihood(const Eigen::MatrixXd& x, const Eigen::Vec
     const double jitter = relative * mean_diagonal;
     factor.triangularView<Eigen::Lower>() = signal_variance * correlation;
     factor.diagonal().array() += noise_variance + jitter;
-    Eigen::LLT<Eigen::Ref<Eigen::MatrixXd>> llt(factor);
-    if (llt.info() == Eigen::Success && std::isfinite(factor.diagonal().minCoeff())) {
+    if (CholeskyInPlace(factor, threads) && std::isfinite(factor.diagonal().minCoeff())) {
       result.jitter = jitter;
       factorized = true;
       break;
