@@ -80,26 +80,27 @@ LikelihoodValue LogMarginalLikelihood(const Eigen::MatrixXd& x, const Eigen::Vec
   const int num_blocks = static_cast<int>((n + kColumns - 1) / kColumns);
   const int threads = n >= 256 ? num_threads : 1;
 
-  // Lower triangles of the correlation C and of q(r) (kernel_impl.h); K = sf2 C + sn2 I.
+  // Lower triangles of the correlation C and of q(r) (kernel_impl.h); K = sf2 C + sn2 I. Column
+  // by column, vectorized over the rows i >= j of the scaled points zt (n x d).
   Eigen::MatrixXd& correlation = workspace.correlation;
   Eigen::MatrixXd& q = workspace.q;
   correlation.resize(n, n);
-  if (with_gradient) q.resize(n, n);
+  q.resize(n, n);
+  const Eigen::MatrixXd zt = z.transpose();
   VisitKernel(kernel, [&](auto tag) {
     using P = Profile<tag()>;
     ParallelFor(num_blocks, threads, [&](int block, int) {
+      Eigen::ArrayXd r2, s, e;
       const Eigen::Index end = std::min(n, (block + 1) * kColumns);
       for (Eigen::Index j = block * kColumns; j < end; ++j) {
-        for (Eigen::Index i = j; i < n; ++i) {
-          const double r = ScaledDistance(&z(0, i), &z(0, j), d);
-          if (with_gradient) {
-            const auto [value, qr] = P::ValueAndQ(r);
-            correlation(i, j) = value;
-            q(i, j) = qr;
-          } else {
-            correlation(i, j) = P::Value(r);
-          }
+        const Eigen::Index length = n - j;
+        r2.setZero(length);
+        for (int k = 0; k < d; ++k) {
+          r2 += (zt.col(k).tail(length).array() - zt(j, k)).square();
         }
+        auto value = correlation.col(j).tail(length).array();
+        auto qr = q.col(j).tail(length).array();
+        P::ValueAndQArrays(r2, s, e, value, qr);
       }
     });
   });
