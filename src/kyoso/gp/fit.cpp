@@ -466,9 +466,15 @@ FitResult Fit(const Dataset& data, const FitOptions& options, ProgressSink* prog
     summary.message = "converged";
   }
   const Hyperparameters h = full.ToHyperparameters(theta);
-  FitResult result{Posterior::Create(data, options.kernel, h, scaling), std::move(summary)};
+  // One factorization gives both the final log marginal likelihood and the posterior.
+  detail::LikelihoodWorkspace workspace;
+  const LikelihoodValue lml =
+      detail::LogMarginalLikelihood(data.x, ys, options.kernel, h, false, workspace, num_threads);
+  FitResult result{lml.ok ? Posterior::FromFactor(data, options.kernel, h, scaling,
+                                                  std::move(workspace.factor), lml.jitter)
+                          : Posterior::Create(data, options.kernel, h, scaling),
+                   std::move(summary)};
   FitSummary& out = result.summary;
-  const LikelihoodValue lml = LogMarginalLikelihood(data.x, ys, options.kernel, h, false);
   out.log_marginal_likelihood = lml.log_marginal_likelihood;
   out.log_posterior = lml.log_marginal_likelihood + LogPrior(h, learn_noise, nullptr);
   out.jitter = result.posterior.jitter();
