@@ -151,7 +151,7 @@ bool CholeskyInPlace(Eigen::MatrixXd& a, int num_threads) {
     Eigen::LLT<Eigen::Ref<Eigen::MatrixXd>> llt(a);
     return llt.info() == Eigen::Success;
   }
-  // Right-looking blocked Cholesky (Golub & Van Loan 2013, Alg. 4.2.3) over fixed column panels.
+  // Right-looking (outer-product) blocked Cholesky (Golub & Van Loan 2013, §4.2) over fixed panels.
   for (Eigen::Index k = 0; k < n; k += kPanel) {
     const Eigen::Index b = std::min(kPanel, n - k);
     Eigen::Ref<Eigen::MatrixXd> diagonal_block = a.block(k, k, b, b);
