@@ -110,6 +110,22 @@ TEST(Fit, ScreensStartsOnASubsetForLargeData) {
   EXPECT_NE(fit.summary.termination, FitTermination::kFailed);
 }
 
+TEST(Fit, ScreenedWarmFitIsCheaperAndAsGood) {
+  // Warm start = the cold fit's hyperparameters on the same 400 points, screened on 80 points and
+  // polished on all: less than half the cold evaluations, and a log posterior at least as high up
+  // to the stopping tolerance (as in WarmStartIsCheaperAndAsGood).
+  const Dataset data = MakeDataset(400, 3, 17, SmoothFunction);
+  const FitOptions options{.fixed_noise = true, .seed = 3, .max_screening_points = 80};
+  const FitResult cold = Fit(data, options);
+  FitOptions warm_options = options;
+  warm_options.warm_start = cold.posterior.hyperparameters();
+  const FitResult warm = Fit(data, warm_options);
+  EXPECT_TRUE(warm.summary.warm_started);
+  EXPECT_EQ(warm.summary.used["screening_points"], 80);
+  EXPECT_GE(warm.summary.log_posterior, cold.summary.log_posterior - 1e-2);
+  EXPECT_LT(warm.summary.num_evaluations, cold.summary.num_evaluations / 2);
+}
+
 TEST(Fit, CancellationReturnsAUsableModel) {
   const Dataset data = MakeDataset(20, 2, 8, SmoothFunction);
   int calls = 0;
