@@ -55,6 +55,9 @@ struct Maximum {
 using FixedValues = std::vector<std::optional<double>>;
 
 // The best feasible point found, or nullopt when no feasible, non-excluded point was found.
+// The L-BFGS starts run on options.num_threads threads and call acquisition.Evaluate
+// concurrently, so Evaluate must be thread-safe (a const function of its arguments, no mutable
+// caches); EvaluateMany is only called from the calling thread.
 // `fixed` has one entry per parameter (or is empty: all free); `exclude` holds snapped raw points
 // that must not be returned (measured, pending, already in the batch).
 std::optional<Maximum> MaximizeAcquisition(const space::Space& space,
