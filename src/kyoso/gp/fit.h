@@ -42,7 +42,7 @@ struct FitOptions {
   int max_screening_points = 300;
   // Threads for the independent starts, and for the O(n^3) linear algebra of an evaluation on
   // all points (the polish after screening); 0 = every hardware thread. Results are identical
-  // for every value (kyoso/base/parallel.h). >= 0.
+  // for every value (kyoso/base/parallel.h), so it is left out of ToJson(). >= 0.
   int num_threads = 0;
   std::vector<std::string> Validate() const;  // every problem, empty when valid
   nlohmann::json ToJson() const;
