@@ -110,6 +110,22 @@ TEST(Fit, ScreensStartsOnASubsetForLargeData) {
   EXPECT_NE(fit.summary.termination, FitTermination::kFailed);
 }
 
+TEST(Fit, ScreenedWarmFitIsCheaperAndAsGood) {
+  // Warm start = the cold fit's hyperparameters on the same 400 points, screened on 80 points and
+  // polished on all: less than half the cold evaluations, and a log posterior at least as high up
+  // to the stopping tolerance (as in WarmStartIsCheaperAndAsGood).
+  const Dataset data = MakeDataset(400, 3, 17, SmoothFunction);
+  const FitOptions options{.fixed_noise = true, .seed = 3, .max_screening_points = 80};
+  const FitResult cold = Fit(data, options);
+  FitOptions warm_options = options;
+  warm_options.warm_start = cold.posterior.hyperparameters();
+  const FitResult warm = Fit(data, warm_options);
+  EXPECT_TRUE(warm.summary.warm_started);
+  EXPECT_EQ(warm.summary.used["screening_points"], 80);
+  EXPECT_GE(warm.summary.log_posterior, cold.summary.log_posterior - 1e-2);
+  EXPECT_LT(warm.summary.num_evaluations, cold.summary.num_evaluations / 2);
+}
+
 TEST(Fit, CancellationReturnsAUsableModel) {
   const Dataset data = MakeDataset(20, 2, 8, SmoothFunction);
   int calls = 0;
@@ -117,13 +133,52 @@ TEST(Fit, CancellationReturnsAUsableModel) {
     EXPECT_EQ(event.stage, "fit");
     return ++calls < 2;  // cancel before the second start
   });
-  const FitResult fit = Fit(data, {.num_restarts = 4}, &progress);
+  // One thread: starts run in order, so exactly one ran before the cancel.
+  const FitResult fit = Fit(data, {.num_restarts = 4, .num_threads = 1}, &progress);
   EXPECT_EQ(fit.summary.termination, FitTermination::kCancelled);
   EXPECT_EQ(fit.summary.num_starts, 1);
   EXPECT_EQ(fit.posterior.num_points(), 20);
   const nlohmann::json json = fit.summary.ToJson();
   EXPECT_EQ(json["termination"], "cancelled");
   EXPECT_EQ(json["given"]["num_restarts"], 4);
+}
+
+TEST(Fit, CancellationWithTwoThreadsSkipsTheStartsNotBegun) {
+  const Dataset data = MakeDataset(20, 2, 8, SmoothFunction);
+  int calls = 0;
+  FunctionProgress progress([&](const ProgressEvent&) { return ++calls < 2; });
+  const FitResult fit = Fit(data, {.num_restarts = 6, .num_threads = 2}, &progress);
+  EXPECT_EQ(fit.summary.termination, FitTermination::kCancelled);
+  // The calling thread reported twice (cancelling at its second start); the other thread ran at
+  // most the starts it took before that.
+  EXPECT_GE(fit.summary.num_starts, 1);
+  EXPECT_LT(fit.summary.num_starts, 6);
+  EXPECT_EQ(fit.posterior.num_points(), 20);
+}
+
+TEST(Fit, ResultIsBitwiseIdenticalForOneTwoAndThreeThreads) {
+  // Cold (parallel starts), screened with a polish on all 300 points (parallel likelihood
+  // panels above 256 points), and warm: the thread count must not change a single bit.
+  const Dataset data = MakeDataset(300, 3, 31, SmoothFunction);
+  for (const bool warm : {false, true}) {
+    FitOptions options{.num_restarts = 3, .seed = 4, .max_screening_points = 60};
+    if (warm) {
+      options.warm_start = Fit(data, {.seed = 4, .max_screening_points = 60, .num_threads = 1})
+                               .posterior.hyperparameters();
+    }
+    options.num_threads = 1;
+    const FitResult one = Fit(data, options);
+    for (int threads : {2, 3}) {
+      options.num_threads = threads;
+      const FitResult other = Fit(data, options);
+      EXPECT_TRUE(one.posterior.hyperparameters().Pack() ==
+                  other.posterior.hyperparameters().Pack())
+          << "warm " << warm << ", threads " << threads;
+      EXPECT_EQ(one.summary.log_posterior, other.summary.log_posterior);
+      EXPECT_EQ(one.summary.num_evaluations, other.summary.num_evaluations);
+      EXPECT_EQ(one.summary.num_starts, other.summary.num_starts);
+    }
+  }
 }
 
 TEST(Fit, HandlesConstantOutputsAndASinglePoint) {
@@ -156,7 +211,8 @@ TEST(Fit, EveryErrorCodeIsTriggered) {
   bad.max_iterations = 0;
   bad.max_screening_points = 5;
   bad.gradient_tolerance = -1;
-  EXPECT_EQ(bad.Validate().size(), 3u);
+  bad.num_threads = -1;
+  EXPECT_EQ(bad.Validate().size(), 4u);
   try {
     ValidateDataset(good, 3);
     FAIL() << "expected InputError";

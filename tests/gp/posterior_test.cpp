@@ -9,6 +9,7 @@
 #include <limits>
 
 #include "kyoso/base/error.h"
+#include "kyoso/gp/detail/likelihood_impl.h"
 #include "support/expect_close.h"
 #include "test_data.h"
 
@@ -116,6 +117,34 @@ TEST(Posterior, ConditionEqualsRebuildWithTheSameHyperparameters) {
     ExpectClose(m1(i), m2(i), 1e-9, 1e-9);  // same linear algebra up to rounding
     ExpectClose(v1(i), v2(i), 1e-7, 1e-10);
   }
+}
+
+TEST(Posterior, FromTheLikelihoodFactorEqualsCreate) {
+  // Fit builds its posterior from the factor of its last likelihood evaluation (parallel blocked
+  // Cholesky above 256 points); predictions must equal Create's up to rounding, and a factor of
+  // the wrong size is an internal error.
+  const Dataset data = MakeDataset(300, 3, 8, SmoothFunction);
+  const Hyperparameters h = MakeHyperparameters(3, -1.0, 0.1, std::log(1e-4));
+  const OutputScaling scaling = OutputScaling::FromOutputs(data.y);
+  const Eigen::VectorXd ys = (data.y.array() - scaling.mean) / scaling.stddev;
+  detail::LikelihoodWorkspace workspace;
+  const LikelihoodValue lml =
+      detail::LogMarginalLikelihood(data.x, ys, KernelKind::kMatern52, h, false, workspace, 2);
+  ASSERT_TRUE(lml.ok);
+  const Posterior from_factor =
+      Posterior::FromFactor(data, KernelKind::kMatern52, h, scaling, workspace.factor, lml.jitter);
+  const Posterior created = Posterior::Create(data, KernelKind::kMatern52, h, scaling);
+  const Dataset probe = MakeDataset(50, 3, 78, SmoothFunction);
+  Eigen::VectorXd m1, v1, m2, v2;
+  from_factor.Predict(probe.x, &m1, &v1);
+  created.Predict(probe.x, &m2, &v2);
+  for (int i = 0; i < 50; ++i) {
+    ExpectClose(m1(i), m2(i), 1e-9, 1e-9);  // same linear algebra up to rounding
+    ExpectClose(v1(i), v2(i), 1e-7, 1e-10);
+  }
+  EXPECT_THROW(Posterior::FromFactor(data, KernelKind::kMatern52, h, scaling,
+                                     Eigen::MatrixXd::Identity(3, 3), 0.0),
+               InternalError);
 }
 
 TEST(Posterior, LeaveOneOutEqualsRefitWithoutThePoint) {

@@ -156,6 +156,39 @@ TEST(MaximizeAcquisition, ContinuousOptimumIsFoundByLbfgs) {
   EXPECT_EQ(best->params[2], 2.0);
 }
 
+TEST(MaximizeAcquisition, ResultIsBitwiseIdenticalForOneTwoAndThreeThreads) {
+  // The L-BFGS starts run in parallel and are reduced in start order: the point, its value and
+  // the counters must not depend on the thread count (mixed space: relaxation, snapping, climb).
+  space::Space space = space::Space::Create(
+      {{.name = "x", .kind = ParameterKind::kContinuous, .low = 0, .high = 10},
+       {.name = "y", .kind = ParameterKind::kContinuous, .low = -1, .high = 1},
+       {.name = "k", .kind = ParameterKind::kInteger, .low = 1, .high = 6},
+       {.name = "gas", .kind = ParameterKind::kCategorical, .choices = {"Ar", "N2"}}},
+      {"x + 5*y <= 9"});
+  Rng rng(12);
+  for (int trial = 0; trial < 5; ++trial) {
+    TestAcquisition a = RandomAcquisition(space.encoded_dim(), rng);
+    MaximizeOptions options;
+    options.num_candidates = 200;
+    options.num_restarts = 7;
+    options.seed = static_cast<std::uint64_t>(trial);
+    options.num_threads = 1;
+    MaximizeStats stats_one;
+    const auto one = MaximizeAcquisition(space, a, {}, {}, options, &stats_one);
+    ASSERT_TRUE(one.has_value());
+    for (int threads : {2, 3}) {
+      options.num_threads = threads;
+      MaximizeStats stats;
+      const auto other = MaximizeAcquisition(space, a, {}, {}, options, &stats);
+      ASSERT_TRUE(other.has_value());
+      EXPECT_EQ(one->params, other->params) << "trial " << trial << ", threads " << threads;
+      EXPECT_EQ(one->value, other->value);  // bitwise
+      EXPECT_EQ(stats_one.num_evaluations, stats.num_evaluations);
+      EXPECT_EQ(stats_one.num_starts, stats.num_starts);
+    }
+  }
+}
+
 TEST(MaximizeAcquisition, RepairsSnappedOptimaThatBreakAConstraint) {
   // The relaxed optimum (x, y) = (0.5, 0.5) on the line x + y <= 1 has a neighbourhood where
   // snapping y to its grid would push x + y above 1; every returned point is feasible.

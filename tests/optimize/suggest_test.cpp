@@ -129,6 +129,32 @@ TEST(Suggest, SameSeedGivesIdenticalSuggestions) {
   EXPECT_EQ(a.summary.model, b.summary.model);
 }
 
+TEST(Suggest, OneTwoAndThreeThreadsGiveBitwiseEqualSuggestions) {
+  // Fit restarts and acquisition starts run in parallel and are reduced in start order, so the
+  // thread count must not change a bit of the batch, the model or the counters.
+  Rng rng(31);
+  space::Space space = RandomMixedSpace(rng);
+  std::vector<Observation> data = InitialData(space, 12, 3);
+  SuggestOptions options;
+  options.batch_size = 3;
+  options.seed = 5;
+  options.num_threads = 1;
+  const SuggestResult one = Suggest(space, data, {}, options);
+  ASSERT_EQ(one.points.size(), 3u);
+  for (int threads : {2, 3}) {
+    options.num_threads = threads;
+    const SuggestResult other = Suggest(space, data, {}, options);
+    ASSERT_EQ(other.points.size(), 3u);
+    for (std::size_t i = 0; i < 3; ++i) {
+      EXPECT_EQ(one.points[i].params, other.points[i].params) << "threads " << threads;
+      EXPECT_EQ(one.points[i].acquisition, other.points[i].acquisition);  // bitwise
+      EXPECT_EQ(one.points[i].mean, other.points[i].mean);
+    }
+    EXPECT_EQ(one.summary.model, other.summary.model);
+    EXPECT_EQ(one.summary.used["maximize"], other.summary.used["maximize"]);
+  }
+}
+
 TEST(Suggest, NeverRepeatsMeasuredOrPendingPointsOnASmallGrid) {
   // 3 x 3 grid: 5 measured + 2 pending leave exactly 2 new points; q = 4 returns those 2.
   space::Space space =
@@ -394,6 +420,7 @@ TEST(SuggestErrors, EveryInputErrorCodeIsTriggered) {
             V{"suggest.num_incumbent_candidates"});
   EXPECT_EQ(with([](SuggestOptions& o) { o.trust_region.min_length = 0; }),
             V{"suggest.trust_region"});
+  EXPECT_EQ(with([](SuggestOptions& o) { o.num_threads = -1; }), V{"suggest.num_threads"});
   SuggestOptions bad;
   bad.batch_size = 0;
   bad.shared = {"nope"};

@@ -40,6 +40,10 @@ struct FitOptions {
   // Starts are screened on a random subset of at most this many points when n exceeds it, and
   // only the best start is polished on all points (docs/methods/gp.md §6); 0 disables screening.
   int max_screening_points = 300;
+  // Threads for the independent starts, and for the O(n^3) linear algebra of an evaluation on
+  // all points (the polish after screening); 0 = every hardware thread. Results are identical
+  // for every value (kyoso/base/parallel.h), so it is left out of ToJson(). >= 0.
+  int num_threads = 0;
   std::vector<std::string> Validate() const;  // every problem, empty when valid
   nlohmann::json ToJson() const;
 };
@@ -78,7 +82,8 @@ struct FitResult {
 
 // Fits the hyperparameters to `data` and returns the posterior. Throws InputError for invalid data
 // (see ValidateDataset) or options (code gp.options, one issue per FitOptions::Validate message).
-// `progress` gets stage "fit" events per start and may cancel.
+// `progress` gets stage "fit" events per start, always on the calling thread, and may cancel
+// (starts that have not begun are skipped).
 FitResult Fit(const Dataset& data, const FitOptions& options, ProgressSink* progress = nullptr);
 
 }  // namespace kyoso::gp

@@ -94,6 +94,32 @@ Posterior Posterior::Create(const Dataset& data, KernelKind kernel, const Hyperp
   return Posterior(std::move(state));
 }
 
+Posterior Posterior::FromFactor(const Dataset& data, KernelKind kernel, const Hyperparameters& h,
+                                const OutputScaling& scaling, Eigen::MatrixXd lower,
+                                double jitter) {
+  ValidateDataset(data);
+  CheckHyperparameters(h, data.dim());
+  if (lower.rows() != data.num_points() || lower.cols() != data.num_points()) {
+    throw InternalError("Posterior::FromFactor: the factor does not match the data");
+  }
+  auto state = std::make_shared<State>();
+  state->data = data;
+  state->kernel = kernel;
+  state->hyper = h;
+  state->scaling = scaling;
+  state->lengthscales = h.log_lengthscales.array().exp();
+  state->signal_variance = std::exp(h.log_signal_variance);
+  state->noise_variance = std::exp(h.log_noise_variance);
+  state->z = detail::ScaledTransposed(data.x, state->lengthscales);
+  state->lower = std::move(lower);
+  state->lower.triangularView<Eigen::StrictlyUpper>().setZero();
+  state->jitter = jitter;
+  const Eigen::VectorXd ys = (data.y.array() - scaling.mean) / scaling.stddev;
+  state->alpha = state->lower.triangularView<Eigen::Lower>().solve(ys);
+  state->lower.triangularView<Eigen::Lower>().transpose().solveInPlace(state->alpha);
+  return Posterior(std::move(state));
+}
+
 int Posterior::dim() const { return state_ ? state_->data.dim() : 0; }
 int Posterior::num_points() const { return state_ ? state_->data.num_points() : 0; }
 KernelKind Posterior::kernel() const { return state().kernel; }

@@ -27,6 +27,12 @@ class Posterior {
   static Posterior Create(const Dataset& data, KernelKind kernel, const Hyperparameters& h,
                           const OutputScaling& scaling);
 
+  // As Create, from the Cholesky factor `lower` (lower triangle of K + (noise + jitter) I on the
+  // standardized scale, computed by the caller; e.g. Fit's last likelihood evaluation) instead of
+  // factorizing again. `jitter` is the diagonal jitter that factor includes.
+  static Posterior FromFactor(const Dataset& data, KernelKind kernel, const Hyperparameters& h,
+                              const OutputScaling& scaling, Eigen::MatrixXd lower, double jitter);
+
   int dim() const;
   int num_points() const;
   KernelKind kernel() const;

@@ -10,6 +10,7 @@
 
 #include <LBFGSB.h>
 
+#include "kyoso/base/parallel.h"
 #include "kyoso/space/sampling.h"
 
 namespace kyoso::optimize {
@@ -98,9 +99,18 @@ class Maximizer {
     std::vector<Start> candidates = Candidates();
     if (candidates.empty()) return std::nullopt;
     std::vector<Start> starts = ChooseStarts(candidates);
+    // The L-BFGS runs are independent and only read the acquisition: they run in parallel; their
+    // results are snapped, climbed and compared in start order (ties keep the earlier start), so
+    // the maximum does not depend on the thread count.
+    std::vector<Relaxed> relaxed(starts.size());
+    ParallelFor(static_cast<int>(starts.size()), ResolveNumThreads(options_.num_threads),
+                [&](int s, int) {
+                  const auto index = static_cast<std::size_t>(s);
+                  relaxed[index] = Lbfgs(starts[index]);
+                });
     std::optional<Start> best;
-    for (Start& start : starts) {
-      Start result = Refine(start);
+    for (std::size_t s = 0; s < starts.size(); ++s) {
+      Start result = Refine(starts[s], relaxed[s]);
       if (!best || result.value > best->value) best = std::move(result);
     }
     // The best candidate is feasible and not excluded, so it bounds the result from below.
@@ -220,39 +230,57 @@ class Maximizer {
     return starts;
   }
 
-  Start Refine(const Start& start) {
+  // The outcome of one L-BFGS run on the continuous relaxation.
+  struct Relaxed {
+    bool ran = false;
+    bool failed = false;  // the line search threw; best_u is the best point evaluated
+    int num_evaluations = 0;
+    std::optional<Eigen::VectorXd> best_u;
+  };
+
+  // Bounded L-BFGS from a start over the free numeric coordinates. Thread-safe: it only reads
+  // the acquisition and the options.
+  Relaxed Lbfgs(const Start& start) const {
+    Relaxed out;
+    if (vars_.empty() || options_.max_iterations <= 0) return out;
+    out.ran = true;
+    Objective objective(acquisition_, start.encoded, vars_);
+    Eigen::VectorXd z(static_cast<Eigen::Index>(vars_.size()));
+    for (std::size_t k = 0; k < vars_.size(); ++k) {
+      z[static_cast<Eigen::Index>(k)] = start.encoded[vars_[k]];
+    }
+    Eigen::VectorXd lower(z.size());
+    Eigen::VectorXd upper(z.size());
+    for (std::size_t k = 0; k < vars_.size(); ++k) {
+      const auto e = static_cast<Eigen::Index>(k);
+      lower[e] = lower_[vars_[k]];
+      upper[e] = upper_[vars_[k]];
+      z[e] = std::clamp(z[e], lower[e], upper[e]);  // a snapped start may lie just outside
+    }
+    LBFGSpp::LBFGSBParam<double> param;
+    param.max_iterations = options_.max_iterations;
+    param.epsilon = 1e-6;
+    param.epsilon_rel = 1e-6;
+    param.max_linesearch = 30;
+    LBFGSpp::LBFGSBSolver<double> solver(param);
+    double fx = 0;
+    try {
+      solver.minimize(objective, z, fx, lower, upper);
+    } catch (const std::exception&) {
+      out.failed = true;  // the best point evaluated so far is still used
+    }
+    out.num_evaluations = objective.num_evaluations();
+    if (objective.best_value() > kMinusInfinity) out.best_u = objective.best_u();
+    return out;
+  }
+
+  Start Refine(const Start& start, const Relaxed& relaxed) {
     Start current = start;
-    if (!vars_.empty() && options_.max_iterations > 0) {
+    if (relaxed.ran) {
       ++stats_.num_starts;
-      Objective objective(acquisition_, start.encoded, vars_);
-      Eigen::VectorXd z(static_cast<Eigen::Index>(vars_.size()));
-      for (std::size_t k = 0; k < vars_.size(); ++k) {
-        z[static_cast<Eigen::Index>(k)] = start.encoded[vars_[k]];
-      }
-      Eigen::VectorXd lower(z.size());
-      Eigen::VectorXd upper(z.size());
-      for (std::size_t k = 0; k < vars_.size(); ++k) {
-        const auto e = static_cast<Eigen::Index>(k);
-        lower[e] = lower_[vars_[k]];
-        upper[e] = upper_[vars_[k]];
-        z[e] = std::clamp(z[e], lower[e], upper[e]);  // a snapped start may lie just outside
-      }
-      LBFGSpp::LBFGSBParam<double> param;
-      param.max_iterations = options_.max_iterations;
-      param.epsilon = 1e-6;
-      param.epsilon_rel = 1e-6;
-      param.max_linesearch = 30;
-      LBFGSpp::LBFGSBSolver<double> solver(param);
-      double fx = 0;
-      try {
-        solver.minimize(objective, z, fx, lower, upper);
-      } catch (const std::exception&) {
-        ++stats_.num_failed_starts;  // the best point evaluated so far is still used
-      }
-      stats_.num_evaluations += objective.num_evaluations();
-      if (objective.best_value() > kMinusInfinity) {
-        current = Snapped(start, objective.best_u());
-      }
+      if (relaxed.failed) ++stats_.num_failed_starts;
+      stats_.num_evaluations += relaxed.num_evaluations;
+      if (relaxed.best_u) current = Snapped(start, *relaxed.best_u);
     }
     Climb(current);
     return current.value >= start.value ? current : start;

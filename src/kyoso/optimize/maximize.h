@@ -39,6 +39,8 @@ struct MaximizeOptions {
   // used as starts when they rank among the best (e.g. the incumbent and small perturbations of
   // it, as BoTorch's sample_around_best). Points outside the box are clamped into it.
   Eigen::MatrixXd extra_candidates;
+  int num_threads = 0;  // threads for the L-BFGS starts (0: every hardware thread); the result
+                        // is identical for every value
 };
 
 // Counters of one maximization (for the Summary).
@@ -64,6 +66,9 @@ struct Maximum {
 using FixedValues = std::vector<std::optional<double>>;
 
 // The best feasible point found, or nullopt when no feasible, non-excluded point was found.
+// The L-BFGS starts run on options.num_threads threads and call acquisition.Evaluate
+// concurrently, so Evaluate must be thread-safe (a const function of its arguments, no mutable
+// caches); EvaluateMany is only called from the calling thread.
 // `fixed` has one entry per parameter (or is empty: all free); `exclude` holds snapped raw points
 // that must not be returned (measured, pending, already in the batch).
 std::optional<Maximum> MaximizeAcquisition(const space::Space& space,

@@ -105,6 +105,10 @@ std::vector<Issue> OptionIssues(const space::Space& space, const SuggestOptions&
   for (const std::string& problem : options.trust_region.Validate()) {
     issues.Add("/options/trust_region", "suggest.trust_region", problem);
   }
+  if (options.num_threads < 0) {
+    issues.Add("/options/num_threads", "suggest.num_threads",
+               "num_threads must be >= 0 (0: every hardware thread)");
+  }
   std::set<std::string> seen;
   for (std::size_t i = 0; i < options.shared.size(); ++i) {
     const std::string& name = options.shared[i];
@@ -215,6 +219,7 @@ std::optional<Model> FitModel(const space::Space& space,
       data.x.rows() <= fit_options.max_screening_points ? options.num_fit_restarts + 1 : 2;
   fit_options.seed = SeedOf(options.seed, stream);
   fit_options.warm_start = WarmStart(options.warm_start);
+  fit_options.num_threads = options.num_threads;
   gp::FitResult fit = gp::Fit(data, fit_options, progress);
   return Model{std::move(fit.posterior), std::move(fit.summary)};
 }
@@ -370,6 +375,7 @@ class BatchBuilder {
       MaximizeOptions maximize;
       maximize.num_candidates = options_.num_candidates;
       maximize.num_restarts = options_.num_acq_restarts;
+      maximize.num_threads = options_.num_threads;
       // One candidate design for the whole batch (the cached base values are reused); the
       // excluded set and the penalties differ from slot to slot.
       maximize.seed = Rng(seed).Split(kSlotStream).NextU64();

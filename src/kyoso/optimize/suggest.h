@@ -79,6 +79,8 @@ struct SuggestOptions {
   int num_incumbent_candidates = 20;  // perturbations of the incumbent added to the candidates
   std::uint64_t seed = 0;             // every random choice derives from this
   nlohmann::json warm_start;          // hyperparameters of a previous fit (Summary "model")
+  int num_threads = 0;  // threads for fit and acquisition restarts (0: every hardware thread);
+                        // the suggestions are identical for every value
   std::vector<std::string> Validate(const space::Space& space) const;  // all problems, empty = ok
 };
 

@@ -27,4 +27,21 @@ void InvertLowerInPlace(Eigen::Ref<Eigen::MatrixXd> l);
 // K^-1 = L^-T L^-1 in 2n^3/3 flops.
 void LowerTransposeTimesLowerInPlace(Eigen::Ref<Eigen::MatrixXd> l);
 
+// Above this size the factorization and inverse below split their work into parts that run on
+// threads; the split depends on the size only, so results are identical for any thread count.
+inline constexpr Eigen::Index kParallelSize = 256;
+
+// Cholesky factorization in place (lower triangle of `a` becomes L; the strictly upper part is
+// unspecified afterwards): Eigen's LLT up to kParallelSize, above it a right-looking blocked
+// factorization whose panel solves and trailing updates run on up to num_threads threads.
+// Returns false when `a` is not numerically positive definite.
+bool CholeskyInPlace(Eigen::MatrixXd& a, int num_threads);
+
+// Lower triangle of K^-1 = L^-T L^-1 from a Cholesky factor L (lower triangle of `lower`, n x n),
+// into `inverse` (resized to n x n; its strictly upper part is unspecified), with `work` as
+// scratch: InvertLowerInPlace + LowerTransposeTimesLowerInPlace (2n^3/3 flops), whose top-level
+// independent parts run on up to num_threads threads above kParallelSize.
+void CholeskyInverse(const Eigen::MatrixXd& lower, Eigen::MatrixXd& inverse, Eigen::MatrixXd& work,
+                     int num_threads);
+
 }  // namespace kyoso::gp::detail

@@ -32,6 +32,14 @@ struct Profile<KernelKind::kMatern52> {
     const double e = std::exp(-s);
     return {(1.0 + s + s * s / 3.0) * e, (5.0 / 3.0) * (1.0 + s) * e};
   }
+  // Array form (see ValueAndQArrays below); s and e are scratch of the same size as r2.
+  static void ValueAndQArrays(const Eigen::ArrayXd& r2, Eigen::ArrayXd& s, Eigen::ArrayXd& e,
+                              Eigen::Ref<Eigen::ArrayXd> value, Eigen::Ref<Eigen::ArrayXd> q) {
+    s = std::sqrt(5.0) * r2.sqrt();
+    e = (-s).exp();
+    value = (1.0 + s + s.square() / 3.0) * e;
+    q = (5.0 / 3.0) * (1.0 + s) * e;
+  }
 };
 
 template <>
@@ -46,6 +54,13 @@ struct Profile<KernelKind::kMatern32> {
     const double e = std::exp(-s);
     return {(1.0 + s) * e, 3.0 * e};
   }
+  static void ValueAndQArrays(const Eigen::ArrayXd& r2, Eigen::ArrayXd& s, Eigen::ArrayXd& e,
+                              Eigen::Ref<Eigen::ArrayXd> value, Eigen::Ref<Eigen::ArrayXd> q) {
+    s = std::sqrt(3.0) * r2.sqrt();
+    e = (-s).exp();
+    value = (1.0 + s) * e;
+    q = 3.0 * e;
+  }
 };
 
 template <>
@@ -56,7 +71,16 @@ struct Profile<KernelKind::kRbf> {
     const double k = std::exp(-0.5 * r * r);
     return {k, k};
   }
+  static void ValueAndQArrays(const Eigen::ArrayXd& r2, Eigen::ArrayXd&, Eigen::ArrayXd&,
+                              Eigen::Ref<Eigen::ArrayXd> value, Eigen::Ref<Eigen::ArrayXd> q) {
+    value = (-0.5 * r2).exp();
+    q = value;
+  }
 };
+
+// ValueAndQArrays(r2, s, e, value, q): the correlations and q(r) of many pairs at once from their
+// squared scaled distances r2, with Eigen's vectorized sqrt and exp (which may differ from
+// std::exp in the last bit). Used by the O(n^2) pair loop of the likelihood.
 
 // Calls fn(std::integral_constant<KernelKind, kind>{}) for the runtime kind.
 template <typename Fn>
