@@ -22,6 +22,7 @@
 #include <algorithm>
 #include <cstdint>
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <numeric>
@@ -244,6 +245,8 @@ int main(int argc, char** argv) {
   std::string seeds_tag = seeds_text;
   std::replace(seeds_tag.begin(), seeds_tag.end(), ',', '+');
   const std::string path = out_dir + "/" + method + "_" + it->name + "_s" + seeds_tag + ".json";
+  std::error_code ignored;  // a failure to create it shows as "cannot write" below
+  std::filesystem::create_directories(out_dir, ignored);
   std::ofstream out(path);
   out << doc.dump() << "\n";
   if (!out) {
