@@ -70,28 +70,15 @@ Posterior Posterior::Create(const Dataset& data, KernelKind kernel, const Hyperp
                             const OutputScaling& scaling) {
   ValidateDataset(data);
   CheckHyperparameters(h, data.dim());
-  auto state = std::make_shared<State>();
-  state->data = data;
-  state->kernel = kernel;
-  state->hyper = h;
-  state->scaling = scaling;
-  state->lengthscales = h.log_lengthscales.array().exp();
-  state->signal_variance = std::exp(h.log_signal_variance);
-  state->noise_variance = std::exp(h.log_noise_variance);
-  state->z = detail::ScaledTransposed(data.x, state->lengthscales);
-  Eigen::MatrixXd k = state->signal_variance * Correlations(kernel, state->z, state->z);
-  k.diagonal().array() += state->noise_variance;
+  const Eigen::VectorXd lengthscales = h.log_lengthscales.array().exp();
+  const Eigen::MatrixXd z = detail::ScaledTransposed(data.x, lengthscales);
+  Eigen::MatrixXd k = std::exp(h.log_signal_variance) * Correlations(kernel, z, z);
+  k.diagonal().array() += std::exp(h.log_noise_variance);
   detail::CholeskyResult chol = detail::RobustCholesky(std::move(k));
   if (!chol.ok) {
     throw InternalError("GP covariance matrix is not positive definite even with jitter");
   }
-  state->lower = std::move(chol.lower);
-  state->lower.triangularView<Eigen::StrictlyUpper>().setZero();
-  state->jitter = chol.jitter;
-  const Eigen::VectorXd ys = (data.y.array() - scaling.mean) / scaling.stddev;
-  state->alpha = state->lower.triangularView<Eigen::Lower>().solve(ys);
-  state->lower.triangularView<Eigen::Lower>().transpose().solveInPlace(state->alpha);
-  return Posterior(std::move(state));
+  return FromFactor(data, kernel, h, scaling, std::move(chol.lower), chol.jitter);
 }
 
 Posterior Posterior::FromFactor(const Dataset& data, KernelKind kernel, const Hyperparameters& h,
