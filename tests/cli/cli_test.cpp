@@ -207,6 +207,7 @@ TEST_F(Cli, ErrorsHaveStableCodesAndExitCodes) {
   ExpectError({"init", "spec.json", "--json"}, 1, "store.duplicate_campaign");
   ExpectError({"list", "--campaign", "nope", "--json"}, 2, "campaign.not_found");
   ExpectError({"suggest", "--acquisition", "magic", "--json"}, 2, "cli.bad_option");
+  ExpectError({"suggest", "--local-search", "magic", "--json"}, 2, "cli.bad_option");
   ExpectError({"add", "--by", "bob", "--set", "heating_rate=50", "--set", "max_temp=600.5", "--set",
                "hold_time=5", "--json"},
               2, "params.off_grid");
@@ -248,10 +249,12 @@ TEST_F(Cli, SharedParametersMakeOneFurnaceBatch) {
         "heating_rate,max_temp,hold_time,jc\n50,500,5,22\n50,550,5,9554\n50,600,5,101076\n"
         "50,650,5,20918\n50,600,10,90284\n25,600,5,87151\n");
   ASSERT_EQ(Kyoso({"import", "in.csv"}).exit_code, 0);
-  const Outcome run = Kyoso({"suggest", "--batch", "3", "--acquisition", "ucb", "--shared",
-                             "max_temp,hold_time", "--seed", "4", "--json"});
+  const Outcome run =
+      Kyoso({"suggest", "--batch", "3", "--acquisition", "ucb", "--shared", "max_temp,hold_time",
+             "--seed", "4", "--local-search", "off", "--json"});
   ASSERT_EQ(run.exit_code, 0) << run.err;
   const nlohmann::json j = run.Json();
+  EXPECT_EQ(j["summary"]["used"]["local_search"]["mode"], "off");
   ASSERT_EQ(j["experiments"].size(), 3u);
   EXPECT_EQ(j["summary"]["termination"], "converged");
   EXPECT_EQ(j["observations"], 6);

@@ -205,13 +205,17 @@ TEST_F(ApiTest, ExperimentLifecycleAndErrorStatuses) {
 TEST_F(ApiTest, SuggestStoresTheBatchAndReviseKeepsTheEnginesOriginal) {
   Seed();
   const Answer bad =
-      Call("POST", "/api/campaigns/sps/suggest", {{"batch", 0}, {"acquisition", "xx"}});
+      Call("POST", "/api/campaigns/sps/suggest",
+           {{"batch", 0}, {"acquisition", "xx"}, {"local_search", "sideways"}});
   ASSERT_EQ(bad.status, 400);
-  EXPECT_EQ(bad.body["error"]["issues"].size(), 2u);
+  EXPECT_EQ(bad.body["error"]["issues"].size(), 3u);
   EXPECT_EQ(NumExperiments(), 6u);
 
-  const Answer s = Call("POST", "/api/campaigns/sps/suggest", {{"batch", 2}, {"seed", 3}});
+  const Answer s = Call("POST", "/api/campaigns/sps/suggest",
+                        {{"batch", 2}, {"seed", 3}, {"local_search", "trust_region"}});
   ASSERT_EQ(s.status, 200) << s.text;
+  // The request's step mode reaches the engine: its summary records the trust region it used.
+  EXPECT_EQ(s.body["summary"]["used"]["local_search"]["mode"], "trust_region");
   ASSERT_EQ(s.body["experiments"].size(), 2u);
   const json first = s.body["experiments"][0];
   EXPECT_EQ(first["source"], "engine");

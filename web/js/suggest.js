@@ -17,6 +17,9 @@ export async function render(root, ctx) {
   const acquisition = h('select', {id: 'acquisition'},
     [['ei', 'expected improvement'], ['ucb', 'upper confidence bound'],
       ['pi', 'probability of improvement']].map(([v, l]) => h('option', {value: v}, l)));
+  const localSearch = h('select', {id: 'local-search'},
+    [['alternate', 'global and local, alternating'], ['off', 'global only'],
+      ['trust_region', 'local only (trust region)']].map(([v, l]) => h('option', {value: v}, l)));
   const seed = h('input', {type: 'number', id: 'seed', min: 0, placeholder: 'auto', size: 8});
   const shared = params.map((p) => h('label', {class: 'check'},
     h('input', {type: 'checkbox', class: 'shared', value: p.name}), ` ${p.name}`));
@@ -26,6 +29,7 @@ export async function render(root, ctx) {
   const form = h('form', {class: 'card', onsubmit: async (event) => {
     event.preventDefault();
     const body = {batch: Number(batch.value), acquisition: acquisition.value,
+      local_search: localSearch.value,
       shared: shared.map((l) => l.firstChild).filter((i) => i.checked).map((i) => i.value)};
     if (seed.value !== '') body.seed = Number(seed.value);
     if (rationale.value.trim()) body.rationale = rationale.value.trim();
@@ -44,6 +48,7 @@ export async function render(root, ctx) {
   h('div', {class: 'form-line'},
     h('label', {class: 'field'}, h('span', {}, 'Batch size'), batch),
     h('label', {class: 'field'}, h('span', {}, 'Acquisition'), acquisition),
+    h('label', {class: 'field'}, h('span', {}, 'Steps'), localSearch),
     h('label', {class: 'field'}, h('span', {}, 'Seed'), seed),
     h('label', {class: 'field'}, h('span', {}, 'Note'), rationale)),
   h('div', {class: 'form-line'}, h('span', {class: 'muted'},

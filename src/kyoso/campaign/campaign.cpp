@@ -41,6 +41,7 @@ optimize::SuggestOptions EngineOptions(const CampaignSpec& spec, const SuggestRe
   options.direction = spec.primary().direction;
   options.acquisition = request.acquisition;
   options.shared = request.shared;
+  options.local_search = request.local_search;
   options.seed = seed;
   return options;
 }

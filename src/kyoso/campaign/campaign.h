@@ -50,7 +50,10 @@ Campaign Open(store::Store& store, const std::string& name);
 struct SuggestRequest {
   int batch_size = 1;  // q >= 1
   optimize::AcquisitionKind acquisition = optimize::AcquisitionKind::kExpectedImprovement;
-  std::vector<std::string> shared = {};    // parameters identical across the batch (one run)
+  std::vector<std::string> shared = {};  // parameters identical across the batch (one run)
+  // Global model steps vs trust-region steps around the best experiment (docs/methods/optimize.md
+  // §7): alternate (default), off (global only) or trust_region (local only).
+  optimize::LocalSearch local_search = optimize::LocalSearch::kAlternate;
   std::optional<std::uint64_t> seed = {};  // default: derived from the number of experiments, so a
                                            // database state always gives the same suggestion
   std::string proposer = kEngineName;

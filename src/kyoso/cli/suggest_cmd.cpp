@@ -14,6 +14,7 @@ void AddSuggestCommand(CLI::App& app, int& exit_code) {
     CampaignOptions options;
     int batch = 1;
     std::string acquisition = "ei";
+    std::string local_search = "alternate";
     std::string shared;
     std::uint64_t seed = 0;
     CLI::Option* seed_option = nullptr;
@@ -23,6 +24,9 @@ void AddSuggestCommand(CLI::App& app, int& exit_code) {
   AddCampaignOptions(*verb, args->options, false);
   verb->add_option("--batch,-q", args->batch, "Number of experiments (q)")->capture_default_str();
   verb->add_option("--acquisition", args->acquisition, "ei, ucb or pi")->capture_default_str();
+  verb->add_option("--local-search", args->local_search,
+                   "alternate (global and trust-region steps), off (global only) or trust_region")
+      ->capture_default_str();
   verb->add_option("--shared", args->shared,
                    "Comma-separated parameters identical across the batch (one furnace run)");
   args->seed_option =
@@ -38,6 +42,13 @@ void AddSuggestCommand(CLI::App& app, int& exit_code) {
                          "'" + args->acquisition + "' is not one of ei, ucb, pi");
       }
       request.acquisition = *kind;
+      const std::optional<optimize::LocalSearch> local =
+          optimize::ParseLocalSearch(args->local_search);
+      if (!local) {
+        throw InputError("--local-search", "cli.bad_option",
+                         "'" + args->local_search + "' is not one of alternate, off, trust_region");
+      }
+      request.local_search = *local;
       std::stringstream shared(args->shared);
       for (std::string name; std::getline(shared, name, ',');) {
         if (!name.empty()) request.shared.push_back(name);

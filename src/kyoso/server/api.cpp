@@ -194,7 +194,8 @@ void RegisterCampaignApi(Server& server, const ApiOptions& options) {
 
   server.AddRoute(
       Method::kPost, std::string(kCampaign) + "/suggest",
-      "ask the engine for a batch and store it (kyoso suggest): {batch, acquisition, shared, seed}",
+      "ask the engine for a batch and store it (kyoso suggest): {batch, acquisition, local_search, "
+      "shared, seed}",
       [o](const ApiRequest& request) {
         const nlohmann::json body = request.JsonBody();
         auto store = Open(o);
@@ -214,6 +215,14 @@ void RegisterCampaignApi(Server& server, const ApiOptions& options) {
             req.acquisition = *kind;
           } else {
             reader.AddIssue("acquisition", "request.acquisition", "expected one of ei, ucb, pi");
+          }
+        }
+        if (auto text = reader.String("local_search")) {
+          if (auto mode = optimize::ParseLocalSearch(*text)) {
+            req.local_search = *mode;
+          } else {
+            reader.AddIssue("local_search", "request.local_search",
+                            "expected one of alternate, off, trust_region");
           }
         }
         if (const nlohmann::json* shared = reader.Array("shared")) {
