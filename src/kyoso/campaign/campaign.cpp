@@ -114,23 +114,27 @@ std::vector<std::string> SuggestRequest::Validate(const CampaignSpec& spec) cons
   return problems;
 }
 
-EngineData BuildEngineData(const CampaignSpec& spec, const std::vector<store::Experiment>& all) {
+EngineData BuildEngineData(const CampaignSpec& spec, const std::vector<store::Experiment>& all,
+                           int objective_index) {
+  const Objective& objective = spec.objectives.at(static_cast<std::size_t>(objective_index));
   EngineData data;
   std::vector<double> measured;
   for (const store::Experiment& e : all) {
     if (e.status == store::Status::kDone) {
-      const auto it = e.results.find(spec.primary().name);
+      const auto it = e.results.find(objective.name);
       if (it == e.results.end() || !std::isfinite(it->second.value)) continue;
       data.observations.push_back(
           {ParamsToRaw(spec, e.params, "/experiments/" + std::to_string(e.id) + "/params"),
            it->second.value});
+      data.ids.push_back(e.id);
+      data.sources.push_back(e.source);
       measured.push_back(it->second.value);
     } else if (e.status == store::Status::kProposed || e.status == store::Status::kRunning) {
       data.pending.push_back(
           ParamsToRaw(spec, e.params, "/experiments/" + std::to_string(e.id) + "/params"));
     }
   }
-  const std::vector<double> modelled = ToModelScale(spec.primary(), measured, &data.num_floored);
+  const std::vector<double> modelled = ToModelScale(objective, measured, &data.num_floored);
   for (std::size_t i = 0; i < modelled.size(); ++i) data.observations[i].value = modelled[i];
   return data;
 }

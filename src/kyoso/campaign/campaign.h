@@ -137,13 +137,17 @@ nlohmann::json ExperimentJson(const store::Experiment& experiment, bool with_sum
 nlohmann::json CampaignJson(const store::CampaignRecord& record);
 
 // Observations and pending points of a campaign as the engine sees them (exposed for tests and the
-// server's model views): done experiments with a finite primary result, and proposed/running ones.
-// Observation values are on the objective's model scale (ToModelScale in spec.h).
+// server's model views): done experiments with a finite result of objective `objective` (index;
+// 0 = the primary one the engine optimizes), and proposed/running ones. Observation values are on
+// the objective's model scale (ToModelScale in spec.h); ids and sources are the observations'.
 struct EngineData {
   std::vector<optimize::Observation> observations;
+  std::vector<store::ExperimentId> ids;
+  std::vector<store::Source> sources;
   std::vector<std::vector<double>> pending;
   int num_floored = 0;  // log scale: results <= one tenth of the smallest positive one, floored
 };
-EngineData BuildEngineData(const CampaignSpec& spec, const std::vector<store::Experiment>& all);
+EngineData BuildEngineData(const CampaignSpec& spec, const std::vector<store::Experiment>& all,
+                           int objective = 0);
 
 }  // namespace kyoso::campaign

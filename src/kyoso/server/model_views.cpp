@@ -8,47 +8,19 @@
 
 #include "kyoso/base/error.h"
 #include "kyoso/base/json_reader.h"
+#include "kyoso/campaign/campaign.h"
 #include "kyoso/gp/gp.h"
 #include "kyoso/optimize/suggest.h"
 
 namespace kyoso::server {
 namespace {
 
-struct ObjectiveData {
-  int objective = 0;
-  std::vector<optimize::Observation> observations;
-  std::vector<store::ExperimentId> ids;
-  std::vector<std::string> sources;
-};
-
 struct Common {
   int objective = 0;
   optimize::SuggestOptions options;
-  ObjectiveData data;
+  campaign::EngineData data;  // the objective's measured experiments on its model scale
   std::vector<double> fixed;  // raw values of every parameter
 };
-
-ObjectiveData CollectData(const campaign::CampaignSpec& spec,
-                          const std::vector<store::Experiment>& experiments, int objective) {
-  ObjectiveData data;
-  data.objective = objective;
-  const std::string& name = spec.objectives[static_cast<std::size_t>(objective)].name;
-  for (const store::Experiment& e : experiments) {
-    if (e.status != store::Status::kDone) continue;
-    const auto it = e.results.find(name);
-    if (it == e.results.end() || !std::isfinite(it->second.value)) continue;
-    data.observations.push_back({campaign::ParamsToRaw(spec, e.params), it->second.value});
-    data.ids.push_back(e.id);
-    data.sources.push_back(store::ToString(e.source));
-  }
-  // The model's scale (ln of the value for a log-scale objective), as the engine fits it.
-  std::vector<double> measured;
-  for (const optimize::Observation& o : data.observations) measured.push_back(o.value);
-  const std::vector<double> modelled =
-      campaign::ToModelScale(spec.objectives[static_cast<std::size_t>(objective)], measured);
-  for (std::size_t i = 0; i < modelled.size(); ++i) data.observations[i].value = modelled[i];
-  return data;
-}
 
 // Reads objective, acquisition and fixed values shared by every view.
 Common ReadCommon(const campaign::CampaignSpec& spec,
@@ -73,7 +45,7 @@ Common ReadCommon(const campaign::CampaignSpec& spec,
       reader.AddIssue("acquisition", "request.acquisition", "expected one of ei, ucb, pi");
     }
   }
-  common.data = CollectData(spec, experiments, common.objective);
+  common.data = campaign::BuildEngineData(spec, experiments, common.objective);
 
   // Default fixed point: the best measured experiment, else the middle of every range.
   const space::Space& space = spec.space;
@@ -227,7 +199,7 @@ nlohmann::json DataJson(const campaign::CampaignSpec& spec, const Common& common
     data.push_back({{"id", common.data.ids[k]},
                     {"params", campaign::RawToParams(spec, o.params)},
                     {"value", o.value},
-                    {"source", common.data.sources[k]},
+                    {"source", store::ToString(common.data.sources[k])},
                     {"distance", DistanceToSlice(spec.space, o.params, common.fixed, plotted)}});
   }
   return data;
@@ -434,7 +406,7 @@ nlohmann::json ModelDiagnostics(const campaign::CampaignSpec& spec,
     const auto p = optimize::Predict(space, rest, {obs[k].params}, common.options);
     if (!p) continue;
     loo.push_back({{"id", common.data.ids[k]},
-                   {"source", common.data.sources[k]},
+                   {"source", store::ToString(common.data.sources[k])},
                    {"observed", obs[k].value},
                    {"mean", (*p)[0].mean},
                    {"stddev", (*p)[0].stddev}});
