@@ -377,22 +377,24 @@ FitResult Fit(const Dataset& data, const FitOptions& options, ProgressSink* prog
 
   // The starts are independent: they run in parallel, each with its own objective, and are
   // reduced in start order below (lowest value, ties to the lower index), so the result does not
-  // depend on the thread count. Progress is reported from the calling thread only; a cancel
-  // stops starts that have not begun.
+  // depend on the thread count. Progress is reported from the calling thread only: once before
+  // any start runs (so a cancel there skips them all, whatever the thread count), then before
+  // each later start it takes; a cancel stops the starts that have not begun.
   std::vector<StartOutcome> outcomes(starts.size());
-  std::atomic<bool> stop{false};
   std::atomic<int> num_done{0};
   const int total_stages = static_cast<int>(starts.size()) + (screen ? 1 : 0);
   auto report = [&](int stage, const std::string& message) {
     if (progress == nullptr) return true;
     return progress->Update({"fit", static_cast<double>(stage) / total_stages, message});
   };
+  auto start_message = [&](int s) {
+    return "start " + std::to_string(s + 1) + " of " + std::to_string(starts.size());
+  };
+  std::atomic<bool> stop{!report(0, start_message(0))};
   const int num_start_threads = std::min(num_threads, static_cast<int>(starts.size()));
   ParallelFor(static_cast<int>(starts.size()), num_start_threads, [&](int s, int worker) {
     StartOutcome& outcome = outcomes[static_cast<std::size_t>(s)];
-    if (worker == 0 && !stop.load() &&
-        !report(num_done.load(),
-                "start " + std::to_string(s + 1) + " of " + std::to_string(starts.size()))) {
+    if (worker == 0 && s > 0 && !stop.load() && !report(num_done.load(), start_message(s))) {
       stop.store(true);
     }
     if (stop.load()) {
