@@ -9,7 +9,7 @@
 //
 // Optional engine settings for ablations (defaults = SuggestOptions defaults): --local-search
 // off|trust_region|alternate, --incumbent best_observed|best_mean, --incumbent-candidates N,
-// --tr-min-length L, --tr-local-points N,
+// --tr-min-length L, --tr-local-points N, --batch-policy penalization|believer,
 // --noiseless 0|1; --tag T appends T to the method name (kyoso-q1T) so variants can share DIR.
 // Each run records the trust-region side length per call ("trust_region_lengths").
 //
@@ -160,7 +160,8 @@ int Usage(const char* message) {
       stderr,
       "bo_regret: %s\nusage: bo_regret --problem NAME --seeds 0-9 --budget 100 "
       "--batch 1 --out DIR [--local-search MODE] [--incumbent KIND] [--incumbent-candidates N]\n"
-      "       [--tr-min-length L] [--tr-local-points N] [--noiseless 0|1] [--tag T]\n",
+      "       [--tr-min-length L] [--tr-local-points N] [--batch-policy P] [--noiseless 0|1]\n"
+      "       [--tag T]\n",
       message);
   return 2;
 }
@@ -204,6 +205,10 @@ int main(int argc, char** argv) {
         base.trust_region.min_local_points = std::stoi(value);
       } else if (arg == "--tr-min-length") {
         base.trust_region.min_length = std::stod(value);
+      } else if (arg == "--batch-policy") {
+        const auto policy = opt::ParseBatchPolicy(value);
+        if (!policy) return Usage("--batch-policy must be penalization or believer");
+        base.batch_policy = *policy;
       } else if (arg == "--noiseless") {
         base.noiseless = value == "1";
       } else if (arg == "--tag") {

@@ -15,6 +15,7 @@
 
 #include <cmath>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -73,7 +74,7 @@ opt::SuggestOptions Options(int q) {
 }
 
 // args: n, d, q, warm (0/1), threads (0 = every hardware thread)
-void BM_Suggest(benchmark::State& state) {
+void RunSuggest(benchmark::State& state, std::optional<opt::BatchPolicy> policy) {
   const int n = static_cast<int>(state.range(0));
   const int d = static_cast<int>(state.range(1));
   const int q = static_cast<int>(state.range(2));
@@ -82,6 +83,7 @@ void BM_Suggest(benchmark::State& state) {
   const auto data = MakeData(n, d, 20261120);
   opt::SuggestOptions options = Options(q);
   options.num_threads = static_cast<int>(state.range(4));
+  if (policy) options.batch_policy = *policy;
   if (warm) {
     const std::vector<opt::Observation> previous(data.begin(), data.end() - 1);
     options.warm_start = opt::Suggest(space, previous, {}, Options(1)).summary.model;
@@ -95,6 +97,13 @@ void BM_Suggest(benchmark::State& state) {
   if (returned != static_cast<std::size_t>(q)) state.SkipWithError("fewer points than asked");
   state.SetComplexityN(n);
   state.counters["points"] = static_cast<double>(returned);
+}
+
+void BM_Suggest(benchmark::State& state) { RunSuggest(state, std::nullopt); }  // default policy
+
+// The batch policy that is not the default, for a side-by-side row (docs/methods/optimize.md §3).
+void BM_SuggestPenalization(benchmark::State& state) {
+  RunSuggest(state, opt::BatchPolicy::kLocalPenalization);
 }
 
 // Growth with n at d=6, q=1 (the target case is n=100).
@@ -126,6 +135,15 @@ BENCHMARK(BM_Suggest)
     ->Name("BM_SuggestBatch8")
     ->ArgNames({"n", "d", "q", "warm", "threads"})
     ->ArgsProduct({{250, 500, 1000}, {10}, {8}, {0, 1}, {0}})
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime()
+    ->MeasureProcessCPUTime()
+    ->Iterations(1)
+    ->Repetitions(2);
+BENCHMARK(BM_SuggestPenalization)
+    ->Name("BM_SuggestBatch8Penalization")
+    ->ArgNames({"n", "d", "q", "warm", "threads"})
+    ->ArgsProduct({{1000}, {10}, {8}, {0, 1}, {0}})
     ->Unit(benchmark::kMillisecond)
     ->UseRealTime()
     ->MeasureProcessCPUTime()

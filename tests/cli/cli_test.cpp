@@ -208,6 +208,7 @@ TEST_F(Cli, ErrorsHaveStableCodesAndExitCodes) {
   ExpectError({"list", "--campaign", "nope", "--json"}, 2, "campaign.not_found");
   ExpectError({"suggest", "--acquisition", "magic", "--json"}, 2, "cli.bad_option");
   ExpectError({"suggest", "--local-search", "magic", "--json"}, 2, "cli.bad_option");
+  ExpectError({"suggest", "--batch-policy", "magic", "--json"}, 2, "cli.bad_option");
   ExpectError({"add", "--by", "bob", "--set", "heating_rate=50", "--set", "max_temp=600.5", "--set",
                "hold_time=5", "--json"},
               2, "params.off_grid");
@@ -255,6 +256,7 @@ TEST_F(Cli, SharedParametersMakeOneFurnaceBatch) {
   ASSERT_EQ(run.exit_code, 0) << run.err;
   const nlohmann::json j = run.Json();
   EXPECT_EQ(j["summary"]["used"]["local_search"]["mode"], "off");
+  EXPECT_EQ(j["summary"]["used"]["batch_policy"], "believer");  // the default
   ASSERT_EQ(j["experiments"].size(), 3u);
   EXPECT_EQ(j["summary"]["termination"], "converged");
   EXPECT_EQ(j["observations"], 6);

@@ -116,10 +116,14 @@ test('CSV import by drag and drop: errors name lines, then a good file imports',
 test('get a batch, edit one row and accept it', async () => {
   await page.click('a[data-tab=suggest]');
   await page.fill('#batch-size', '3');
+  assert.equal(await page.inputValue('#batch-policy'), 'believer');  // the engine's default
+  await page.selectOption('#batch-policy', 'penalization');
   await page.click('#run-suggest');
   await page.waitForSelector('#suggest-table tbody tr', {timeout: 60000});
   const rows = page.locator('#suggest-table tbody tr');
   assert.equal(await rows.count(), 3);
+  // The chosen batch policy reached the engine: the engine summary shown records it.
+  assert.match(await page.textContent('details.summary pre'), /"batch_policy": "penalization"/);
   const edited = rows.first();
   const originalId = await edited.getAttribute('data-id');
   const input = edited.locator('input[data-param=max_temp]');

@@ -281,6 +281,8 @@ TEST(Suggest, SharedParametersAreIdenticalAndBeatCopyingTheFirstPoint) {
   options.seed = 3;
   // The independent reconstruction below uses acquisition::Options' default incumbent.
   options.incumbent = Incumbent::kBestObserved;
+  // The independent reconstruction below fills the batch by local penalization.
+  options.batch_policy = BatchPolicy::kLocalPenalization;
   SuggestResult joint = Suggest(space, data, {}, options);
   ASSERT_EQ(joint.points.size(), 4u);
   for (const auto& p : joint.points) EXPECT_EQ(p.params[0], joint.points[0].params[0]);

@@ -204,18 +204,24 @@ TEST_F(ApiTest, ExperimentLifecycleAndErrorStatuses) {
 
 TEST_F(ApiTest, SuggestStoresTheBatchAndReviseKeepsTheEnginesOriginal) {
   Seed();
-  const Answer bad =
-      Call("POST", "/api/campaigns/sps/suggest",
-           {{"batch", 0}, {"acquisition", "xx"}, {"local_search", "sideways"}});
+  const Answer bad = Call("POST", "/api/campaigns/sps/suggest",
+                          {{"batch", 0},
+                           {"acquisition", "xx"},
+                           {"local_search", "sideways"},
+                           {"batch_policy", "crowd"}});
   ASSERT_EQ(bad.status, 400);
-  EXPECT_EQ(bad.body["error"]["issues"].size(), 3u);
+  EXPECT_EQ(bad.body["error"]["issues"].size(), 4u);
   EXPECT_EQ(NumExperiments(), 6u);
 
   const Answer s = Call("POST", "/api/campaigns/sps/suggest",
-                        {{"batch", 2}, {"seed", 3}, {"local_search", "trust_region"}});
+                        {{"batch", 2},
+                         {"seed", 3},
+                         {"local_search", "trust_region"},
+                         {"batch_policy", "penalization"}});
   ASSERT_EQ(s.status, 200) << s.text;
-  // The request's step mode reaches the engine: its summary records the trust region it used.
+  // The request's step mode and batch policy reach the engine: its summary records them.
   EXPECT_EQ(s.body["summary"]["used"]["local_search"]["mode"], "trust_region");
+  EXPECT_EQ(s.body["summary"]["used"]["batch_policy"], "penalization");
   ASSERT_EQ(s.body["experiments"].size(), 2u);
   const json first = s.body["experiments"][0];
   EXPECT_EQ(first["source"], "engine");

@@ -20,6 +20,9 @@ export async function render(root, ctx) {
   const localSearch = h('select', {id: 'local-search'},
     [['alternate', 'global and local, alternating'], ['off', 'global only'],
       ['trust_region', 'local only (trust region)']].map(([v, l]) => h('option', {value: v}, l)));
+  const batchPolicy = h('select', {id: 'batch-policy'},
+    [['believer', 'fantasies (kriging believer)'],
+      ['penalization', 'local penalization (BOXVIA)']].map(([v, l]) => h('option', {value: v}, l)));
   const seed = h('input', {type: 'number', id: 'seed', min: 0, placeholder: 'auto', size: 8});
   const shared = params.map((p) => h('label', {class: 'check'},
     h('input', {type: 'checkbox', class: 'shared', value: p.name}), ` ${p.name}`));
@@ -29,7 +32,7 @@ export async function render(root, ctx) {
   const form = h('form', {class: 'card', onsubmit: async (event) => {
     event.preventDefault();
     const body = {batch: Number(batch.value), acquisition: acquisition.value,
-      local_search: localSearch.value,
+      local_search: localSearch.value, batch_policy: batchPolicy.value,
       shared: shared.map((l) => l.firstChild).filter((i) => i.checked).map((i) => i.value)};
     if (seed.value !== '') body.seed = Number(seed.value);
     if (rationale.value.trim()) body.rationale = rationale.value.trim();
@@ -49,6 +52,7 @@ export async function render(root, ctx) {
     h('label', {class: 'field'}, h('span', {}, 'Batch size'), batch),
     h('label', {class: 'field'}, h('span', {}, 'Acquisition'), acquisition),
     h('label', {class: 'field'}, h('span', {}, 'Steps'), localSearch),
+    h('label', {class: 'field'}, h('span', {}, 'Batch by'), batchPolicy),
     h('label', {class: 'field'}, h('span', {}, 'Seed'), seed),
     h('label', {class: 'field'}, h('span', {}, 'Note'), rationale)),
   h('div', {class: 'form-line'}, h('span', {class: 'muted'},

@@ -42,6 +42,7 @@ optimize::SuggestOptions EngineOptions(const CampaignSpec& spec, const SuggestRe
   options.acquisition = request.acquisition;
   options.shared = request.shared;
   options.local_search = request.local_search;
+  options.batch_policy = request.batch_policy;
   options.seed = seed;
   return options;
 }

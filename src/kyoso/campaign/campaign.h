@@ -54,6 +54,9 @@ struct SuggestRequest {
   // Global model steps vs trust-region steps around the best experiment (docs/methods/optimize.md
   // §7): alternate (default), off (global only) or trust_region (local only).
   optimize::LocalSearch local_search = optimize::LocalSearch::kAlternate;
+  // How a batch's slots are kept apart (docs/methods/optimize.md §3): kriging believer (default)
+  // or local penalization (the BOXVIA method).
+  optimize::BatchPolicy batch_policy = optimize::BatchPolicy::kKrigingBeliever;
   std::optional<std::uint64_t> seed = {};  // default: derived from the number of experiments, so a
                                            // database state always gives the same suggestion
   std::string proposer = kEngineName;

@@ -15,6 +15,7 @@ void AddSuggestCommand(CLI::App& app, int& exit_code) {
     int batch = 1;
     std::string acquisition = "ei";
     std::string local_search = "alternate";
+    std::string batch_policy = "believer";
     std::string shared;
     std::uint64_t seed = 0;
     CLI::Option* seed_option = nullptr;
@@ -26,6 +27,9 @@ void AddSuggestCommand(CLI::App& app, int& exit_code) {
   verb->add_option("--acquisition", args->acquisition, "ei, ucb or pi")->capture_default_str();
   verb->add_option("--local-search", args->local_search,
                    "alternate (global and trust-region steps), off (global only) or trust_region")
+      ->capture_default_str();
+  verb->add_option("--batch-policy", args->batch_policy,
+                   "believer (kriging believer) or penalization (local penalization, as BOXVIA)")
       ->capture_default_str();
   verb->add_option("--shared", args->shared,
                    "Comma-separated parameters identical across the batch (one furnace run)");
@@ -49,6 +53,13 @@ void AddSuggestCommand(CLI::App& app, int& exit_code) {
                          "'" + args->local_search + "' is not one of alternate, off, trust_region");
       }
       request.local_search = *local;
+      const std::optional<optimize::BatchPolicy> policy =
+          optimize::ParseBatchPolicy(args->batch_policy);
+      if (!policy) {
+        throw InputError("--batch-policy", "cli.bad_option",
+                         "'" + args->batch_policy + "' is not one of believer, penalization");
+      }
+      request.batch_policy = *policy;
       std::stringstream shared(args->shared);
       for (std::string name; std::getline(shared, name, ',');) {
         if (!name.empty()) request.shared.push_back(name);

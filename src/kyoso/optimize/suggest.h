@@ -64,7 +64,7 @@ struct SuggestOptions {
   AcquisitionKind acquisition = AcquisitionKind::kExpectedImprovement;
   double ucb_beta = 2.0;                                // UCB/LCB: mean +- sqrt(beta) * stddev
   Incumbent incumbent = Incumbent::kBestPosteriorMean;  // f* of EI and PI
-  BatchPolicy batch_policy = BatchPolicy::kLocalPenalization;
+  BatchPolicy batch_policy = BatchPolicy::kKrigingBeliever;
   std::vector<std::string> shared;  // parameter names identical across the batch
   int num_initial = -1;             // below this many observations: space-filling design;
                                     // -1 = automatic (max(5, d + 1))

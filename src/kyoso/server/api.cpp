@@ -195,7 +195,7 @@ void RegisterCampaignApi(Server& server, const ApiOptions& options) {
   server.AddRoute(
       Method::kPost, std::string(kCampaign) + "/suggest",
       "ask the engine for a batch and store it (kyoso suggest): {batch, acquisition, local_search, "
-      "shared, seed}",
+      "batch_policy, shared, seed}",
       [o](const ApiRequest& request) {
         const nlohmann::json body = request.JsonBody();
         auto store = Open(o);
@@ -223,6 +223,14 @@ void RegisterCampaignApi(Server& server, const ApiOptions& options) {
           } else {
             reader.AddIssue("local_search", "request.local_search",
                             "expected one of alternate, off, trust_region");
+          }
+        }
+        if (auto text = reader.String("batch_policy")) {
+          if (auto policy = optimize::ParseBatchPolicy(*text)) {
+            req.batch_policy = *policy;
+          } else {
+            reader.AddIssue("batch_policy", "request.batch_policy",
+                            "expected one of believer, penalization");
           }
         }
         if (const nlohmann::json* shared = reader.Array("shared")) {
