@@ -6,7 +6,7 @@
 #
 #   bench/peers/run.sh BUILD_DIR [--quick] [--only kyoso|peers] [--out DIR] [--jobs N] [--seeds S]
 #
-# Full: seeds 0-9, budget 100 (budget 50 is read off the same traces). --quick: seeds 0-2, budget 30
+# Full: seeds 0-29, budget 100 (budget 50 is read off the same traces). --quick: seeds 0-2, budget 30
 # (a smoke check; its table is not a result). Jobs (one per seed for the GP methods) run at
 # `nice -n 10`, at most --jobs (default 2) at a time, each single-threaded; logs go to OUT/logs/. OUT defaults to BUILD_DIR/peers-out (or
 # peers-out-quick). Needs /usr/bin/python3 with numpy, scipy, sklearn and optuna (Debian packages)
@@ -28,7 +28,7 @@ while [[ $# -gt 0 ]]; do
   shift
 done
 if [[ $quick == 1 ]]; then budget=30; seeds=${seeds:-0-2}; out=${out:-$build/peers-out-quick}
-else budget=100; seeds=${seeds:-0-9}; out=${out:-$build/peers-out}; fi
+else budget=100; seeds=${seeds:-0-29}; out=${out:-$build/peers-out}; fi
 mkdir -p "$out/logs"
 py=/usr/bin/python3
 bo_regret="$build/bench/optimize/bo_regret"
