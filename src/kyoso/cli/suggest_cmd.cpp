@@ -8,6 +8,18 @@
 #include "kyoso/cli/common.h"
 
 namespace kyoso::cli {
+namespace {
+
+// The value of a word option, or an InputError naming the option and the words it takes.
+template <typename Parse>
+auto ParseChoice(const std::string& option, const std::string& text, Parse parse,
+                 const std::string& choices) {
+  const auto value = parse(text);
+  if (!value) throw InputError(option, "cli.bad_option", "'" + text + "' is not one of " + choices);
+  return *value;
+}
+
+}  // namespace
 
 void AddSuggestCommand(CLI::App& app, int& exit_code) {
   struct Args {
@@ -39,27 +51,13 @@ void AddSuggestCommand(CLI::App& app, int& exit_code) {
     exit_code = RunGuarded(args->options.common, [&]() {
       campaign::SuggestRequest request;
       request.batch_size = args->batch;
-      const std::optional<optimize::AcquisitionKind> kind =
-          optimize::ParseAcquisitionKind(args->acquisition);
-      if (!kind) {
-        throw InputError("--acquisition", "cli.bad_option",
-                         "'" + args->acquisition + "' is not one of ei, ucb, pi");
-      }
-      request.acquisition = *kind;
-      const std::optional<optimize::LocalSearch> local =
-          optimize::ParseLocalSearch(args->local_search);
-      if (!local) {
-        throw InputError("--local-search", "cli.bad_option",
-                         "'" + args->local_search + "' is not one of alternate, off, trust_region");
-      }
-      request.local_search = *local;
-      const std::optional<optimize::BatchPolicy> policy =
-          optimize::ParseBatchPolicy(args->batch_policy);
-      if (!policy) {
-        throw InputError("--batch-policy", "cli.bad_option",
-                         "'" + args->batch_policy + "' is not one of believer, penalization");
-      }
-      request.batch_policy = *policy;
+      request.acquisition = ParseChoice("--acquisition", args->acquisition,
+                                        optimize::ParseAcquisitionKind, "ei, ucb, pi");
+      request.local_search =
+          ParseChoice("--local-search", args->local_search, optimize::ParseLocalSearch,
+                      "alternate, off, trust_region");
+      request.batch_policy = ParseChoice("--batch-policy", args->batch_policy,
+                                         optimize::ParseBatchPolicy, "believer, penalization");
       std::stringstream shared(args->shared);
       for (std::string name; std::getline(shared, name, ',');) {
         if (!name.empty()) request.shared.push_back(name);
