@@ -128,7 +128,9 @@ def main():
     max_budget = min(doc["budget"] for doc in docs.values())
     budgets = [b for b in (50, 100) if b <= max_budget] or [max_budget]
     problems = [p for p in PROBLEM_ORDER if any(k[0] == p for k in docs)]
-    methods = [m for m in METHOD_ORDER if any(k[1] == m for k in docs)]
+    # Known methods first, then ablation variants (bo_regret --tag) in name order.
+    present = {k[1] for k in docs}
+    methods = [m for m in METHOD_ORDER if m in present] + sorted(present - set(METHOD_ORDER))
     seeds = sorted({run["seed"] for doc in docs.values() for run in doc["runs"]})
 
     table, checks = [], []
