@@ -116,6 +116,33 @@ TEST(Suggest, AfterDataStoresPredictionsAndAvoidsPendingPoints) {
   EXPECT_NE(first.batch_id, second.batch_id);
 }
 
+TEST(Suggest, NoiselessObjectiveFixesTheNoiseAtTheFloor) {
+  // "noise": "none" (a deterministic lab or simulator): the engine does not learn a noise
+  // variance but fixes it at the floor, 1e-8 of the standardized output variance
+  // (gp::FitOptions::noise_variance_floor), i.e. 1e-8 times the sample variance of the modelled
+  // values, here ln(jc) (docs/methods/gp.md §3).
+  TempDb tmp;
+  auto db = tmp.Open();
+  nlohmann::json spec = Ba122Spec();
+  spec["objectives"][0]["scale"] = "log";
+  spec["objectives"][0]["noise"] = "none";
+  const Campaign c = Init(*db, spec, "alice");
+  std::vector<double> ln_jc;
+  for (double temp : {500.0, 550.0, 600.0, 650.0, 700.0}) {
+    ln_jc.push_back(std::log(AddMeasured(*db, c, 50, temp, 5).results.at("jc").value));
+  }
+  ln_jc.push_back(std::log(AddMeasured(*db, c, 50, 600, 20).results.at("jc").value));
+  const SuggestOutcome out = Suggest(*db, c, {.batch_size = 1, .seed = 3});
+  ASSERT_EQ(out.experiments.size(), 1u);
+  EXPECT_EQ(out.summary.used["given"]["noiseless"], true);
+  double mean = 0;
+  for (double v : ln_jc) mean += v / static_cast<double>(ln_jc.size());
+  double variance = 0;
+  for (double v : ln_jc)
+    variance += (v - mean) * (v - mean) / static_cast<double>(ln_jc.size() - 1);
+  ExpectClose(out.summary.model["noise_variance"].get<double>(), 1e-8 * variance, 1e-9, 0);
+}
+
 TEST(Suggest, LogScaleObjectiveModelsTheLogarithmAndStoresTheMedian) {
   TempDb tmp;
   auto db = tmp.Open();

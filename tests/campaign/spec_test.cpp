@@ -165,6 +165,20 @@ TEST(ObjectiveScale, ParsesLogAndRejectsUnknownScales) {
             std::vector<std::string>{"/objectives/1/scale spec.choice"});
 }
 
+TEST(ObjectiveNoise, ParsesNoneAndRejectsUnknownWords) {
+  nlohmann::json spec = MixedSpec();
+  spec["objectives"][0]["noise"] = "none";
+  const CampaignSpec parsed = ParseSpec(spec);
+  EXPECT_TRUE(parsed.primary().noiseless);
+  EXPECT_FALSE(parsed.objectives[1].noiseless);  // the default: learned
+  EXPECT_TRUE(ModelOptions(parsed, 0).noiseless);
+  EXPECT_FALSE(ModelOptions(parsed, 1).noiseless);
+  EXPECT_EQ(ModelOptions(parsed, 1).direction, parsed.objectives[1].direction);
+  spec["objectives"][1]["noise"] = "zero";
+  EXPECT_EQ(IssuesOf([&] { ParseSpec(spec); }),
+            std::vector<std::string>{"/objectives/1/noise spec.choice"});
+}
+
 TEST(ObjectiveScale, LogModelsTheNaturalLogarithmWithAFloorForNonPositiveValues) {
   Objective linear;
   Objective log_scale;

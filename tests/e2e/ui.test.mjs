@@ -69,6 +69,18 @@ test('create a campaign in the form; a constraint typo shows the parser message'
   await objective.locator('input[name=name]').fill('jc');
   await objective.locator('input[name=unit]').fill('A/cm^2');
   await objective.locator('input[name=log]').check();  // Jc spans decades: model ln(jc)
+  // "exact" (a deterministic simulation) puts "noise": "none" in the spec the server checks;
+  // a furnace measurement is not exact, so it is unchecked again.
+  const specWith = async (action) => {
+    const request = page.waitForRequest((r) => r.url().endsWith('/api/spec/check'));
+    await action();
+    return JSON.parse((await request).postData());
+  };
+  let sent = await specWith(() => objective.locator('input[name=exact]').check());
+  assert.equal(sent.objectives[0].noise, 'none');
+  sent = await specWith(() => objective.locator('input[name=exact]').uncheck());
+  assert.equal(sent.objectives[0].noise, undefined);
+  assert.equal(sent.objectives[0].scale, 'log');
 
   await page.click('#add-constraint');
   const constraint = page.locator('.constraint-input').first();

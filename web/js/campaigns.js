@@ -82,6 +82,9 @@ function creationForm(ctx) {
       unit: fieldInput('unit', {value: o.unit || '', placeholder: 'A/cm^2', size: 10}),
       log: h('input', {name: 'log', type: 'checkbox', checked: o.scale === 'log',
         title: 'model ln(value): for quantities spanning decades, e.g. Jc', onchange: validate}),
+      exact: h('input', {name: 'exact', type: 'checkbox', checked: o.noise === 'none',
+        title: 'repeats exactly (a deterministic simulation): no measurement noise is learned',
+        onchange: validate}),
     };
     const row = h('tr', {class: 'objective-row'},
       Object.entries(cells).map(([k, el]) => h('td', {dataset: {field: k}}, el)),
@@ -125,6 +128,7 @@ function creationForm(ctx) {
       const o = {name: c.name.value.trim(), direction: c.direction.value};
       if (c.unit.value.trim()) o.unit = c.unit.value.trim();
       if (c.log.checked) o.scale = 'log';
+      if (c.exact.checked) o.noise = 'none';
       spec.objectives.push(o);
     }
     for (const row of constraintList.children) {
@@ -232,7 +236,7 @@ function creationForm(ctx) {
     '+ parameter'),
   h('h3', {}, 'Objectives'),
   h('table', {class: 'grid form-grid'},
-    h('thead', {}, h('tr', {}, ['name', 'direction', 'unit', 'log', ''].map((t) => h('th', {}, t)))),
+    h('thead', {}, h('tr', {}, ['name', 'direction', 'unit', 'log', 'exact', ''].map((t) => h('th', {}, t)))),
     objectiveBody),
   h('button', {type: 'button', id: 'add-objective', onclick: () => { addObjective(); validate(); }},
     '+ objective'),

@@ -36,9 +36,8 @@ nlohmann::json EngineSnapshot(const CampaignSpec& spec, const std::vector<store:
 
 optimize::SuggestOptions EngineOptions(const CampaignSpec& spec, const SuggestRequest& request,
                                        std::uint64_t seed) {
-  optimize::SuggestOptions options;
+  optimize::SuggestOptions options = ModelOptions(spec);
   options.batch_size = request.batch_size;
-  options.direction = spec.primary().direction;
   options.acquisition = request.acquisition;
   options.shared = request.shared;
   options.local_search = request.local_search;
@@ -113,6 +112,14 @@ std::vector<std::string> SuggestRequest::Validate(const CampaignSpec& spec) cons
   }
   if (proposer.empty()) problems.push_back("proposer must not be empty");
   return problems;
+}
+
+optimize::SuggestOptions ModelOptions(const CampaignSpec& spec, int objective_index) {
+  const Objective& objective = spec.objectives.at(static_cast<std::size_t>(objective_index));
+  optimize::SuggestOptions options;
+  options.direction = objective.direction;
+  options.noiseless = objective.noiseless;
+  return options;
 }
 
 EngineData BuildEngineData(const CampaignSpec& spec, const std::vector<store::Experiment>& all,
@@ -261,8 +268,7 @@ AddOutcome AddProposal(store::Store& store, const Campaign& campaign, const Prop
   }
   store.Transaction([&](store::Store& tx) {
     const EngineData data = BuildEngineData(spec, tx.ListExperiments(campaign.id()));
-    optimize::SuggestOptions options;
-    options.direction = spec.primary().direction;
+    optimize::SuggestOptions options = ModelOptions(spec);
     options.seed = 0x9E3779B97F4A7C15ULL * (data.observations.size() + 1);
     std::optional<std::vector<optimize::Prediction>> predicted =
         optimize::Predict(spec.space, data.observations, {raw}, options);

@@ -153,4 +153,9 @@ struct EngineData {
 EngineData BuildEngineData(const CampaignSpec& spec, const std::vector<store::Experiment>& all,
                            int objective = 0);
 
+// The engine options every model of objective `objective` (index) is built with: its direction
+// and noise setting. Suggestions, the predictions stored with researchers' proposals and the
+// server's model views all start from these, so they describe the same model.
+optimize::SuggestOptions ModelOptions(const CampaignSpec& spec, int objective = 0);
+
 }  // namespace kyoso::campaign

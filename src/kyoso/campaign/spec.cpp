@@ -147,6 +147,9 @@ CampaignSpec ParseSpec(const nlohmann::json& json) {
       if (std::optional<std::string> scale = reader.Choice("scale", {"linear", "log"})) {
         objective.scale = *scale == "log" ? ObjectiveScale::kLog : ObjectiveScale::kLinear;
       }
+      if (std::optional<std::string> noise = reader.Choice("noise", {"learned", "none"})) {
+        objective.noiseless = *noise == "none";
+      }
       reader.CheckNoUnknownKeys();
       spec.objectives.push_back(objective);
     }

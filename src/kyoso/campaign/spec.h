@@ -25,6 +25,9 @@ struct Objective {
   optimize::Direction direction = optimize::Direction::kMaximize;
   std::string unit;  // display only, e.g. "A/cm^2"
   ObjectiveScale scale = ObjectiveScale::kLinear;
+  // "noise": "learned" (default: measurement noise is a GP hyperparameter) or "none" (repeated
+  // measurements agree, e.g. a deterministic simulator: a tiny fixed noise, docs/methods/gp.md §3).
+  bool noiseless = false;
 };
 
 std::string ToString(optimize::Direction direction);  // "minimize", "maximize"

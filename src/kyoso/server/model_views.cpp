@@ -36,7 +36,7 @@ Common ReadCommon(const campaign::CampaignSpec& spec,
   }
   const campaign::Objective& objective =
       spec.objectives[static_cast<std::size_t>(common.objective)];
-  common.options.direction = objective.direction;
+  common.options = campaign::ModelOptions(spec, common.objective);
   common.options.seed = 0;
   if (auto text = reader.String("acquisition")) {
     if (auto kind = optimize::ParseAcquisitionKind(*text)) {
@@ -364,6 +364,7 @@ nlohmann::json ModelDiagnostics(const campaign::CampaignSpec& spec,
   }
   gp::FitOptions fit_options;
   fit_options.seed = 0;
+  fit_options.fixed_noise = common.options.noiseless;
   const gp::FitResult fit = gp::Fit(data, fit_options);
   const Eigen::VectorXd& log_ls = fit.posterior.hyperparameters().log_lengthscales;
   nlohmann::json scales = nlohmann::json::array();
