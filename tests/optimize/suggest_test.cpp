@@ -256,11 +256,17 @@ double BatchExpectedImprovement(const space::Space& space, const gp::Posterior& 
   return total;
 }
 
-TEST(Suggest, SharedParametersAreIdenticalAndBeatCopyingTheFirstPoint) {
-  // One furnace: `temp` is shared by the q = 4 slots, `comp` varies. The objective has a tall,
-  // narrow peak at temp = 0.85 (one composition only) and a broad ridge at temp = 0.3 where many
-  // compositions are good. The best single point sits on the peak; a batch that copies its
-  // temperature wastes three slots, while jointly chosen shared values may move to the ridge.
+// One furnace: `temp` is shared by the q = 4 slots, `comp` varies. The objective has a tall,
+// narrow peak at temp = 0.85 (one composition only) and a broad ridge at temp = 0.3 where many
+// compositions are good. 10 design points (seed 11): a data set on which the joint choice is
+// measurably better under local penalization (found by scanning design seeds; on most data sets
+// copying is already within 1% of it).
+struct OneFurnaceProblem {
+  space::Space space;
+  std::vector<Observation> data;
+};
+
+OneFurnaceProblem MakeOneFurnaceProblem() {
   space::Space space = space::Space::Create(
       {{.name = "temp", .kind = ParameterKind::kContinuous, .low = 0, .high = 1},
        {.name = "comp", .kind = ParameterKind::kContinuous, .low = 0, .high = 1}},
@@ -270,17 +276,45 @@ TEST(Suggest, SharedParametersAreIdenticalAndBeatCopyingTheFirstPoint) {
            0.9 * std::exp(-(t - 0.3) * (t - 0.3) / 0.02) * (0.6 + 0.4 * std::sin(6 * c));
   };
   std::vector<Observation> data;
-  // 10 design points (seed 11): a data set on which the joint choice is measurably better (found
-  // by scanning design seeds; on most data sets copying is already within 1% of it).
   for (const auto& x : space::SampleFeasible(space, 10, 11).points) {
     data.push_back({x, f(x[0], x[1])});
   }
+  return {std::move(space), std::move(data)};
+}
+
+// q = 4 with `temp` shared; the incumbent is acquisition::Options' default, which the independent
+// reconstructions use.
+SuggestOptions OneFurnaceOptions() {
   SuggestOptions options;
   options.batch_size = 4;
   options.shared = {"temp"};
   options.seed = 3;
-  // The independent reconstruction below uses acquisition::Options' default incumbent.
   options.incumbent = Incumbent::kBestObserved;
+  return options;
+}
+
+// A fresh posterior on the problem's data with the hyperparameters the engine reported.
+gp::Posterior PosteriorOfSummary(const OneFurnaceProblem& problem, const SuggestSummary& summary) {
+  gp::Dataset dataset;
+  dataset.x.resize(static_cast<Eigen::Index>(problem.data.size()), problem.space.encoded_dim());
+  dataset.y.resize(static_cast<Eigen::Index>(problem.data.size()));
+  for (std::size_t i = 0; i < problem.data.size(); ++i) {
+    dataset.x.row(static_cast<Eigen::Index>(i)) =
+        problem.space.Encode(problem.data[i].params).transpose();
+    dataset.y[static_cast<Eigen::Index>(i)] = problem.data[i].value;
+  }
+  return gp::Posterior::Create(dataset, gp::KernelKind::kMatern52,
+                               gp::Hyperparameters::FromJson(summary.model["hyperparameters"]),
+                               gp::OutputScaling::FromOutputs(dataset.y));
+}
+
+TEST(Suggest, SharedParametersAreIdenticalAndBeatCopyingTheFirstPoint) {
+  // The best single point sits on the peak; a batch that copies its temperature wastes three
+  // slots, while jointly chosen shared values may move to the ridge.
+  const OneFurnaceProblem problem = MakeOneFurnaceProblem();
+  const space::Space& space = problem.space;
+  const std::vector<Observation>& data = problem.data;
+  SuggestOptions options = OneFurnaceOptions();
   // The independent reconstruction below fills the batch by local penalization.
   options.batch_policy = BatchPolicy::kLocalPenalization;
   SuggestResult joint = Suggest(space, data, {}, options);
@@ -289,17 +323,7 @@ TEST(Suggest, SharedParametersAreIdenticalAndBeatCopyingTheFirstPoint) {
 
   // Baseline built independently: the best free single point, its temperature copied to a batch
   // filled slot by slot with the same penalized EI.
-  gp::Dataset dataset;
-  dataset.x.resize(static_cast<Eigen::Index>(data.size()), 2);
-  dataset.y.resize(static_cast<Eigen::Index>(data.size()));
-  for (std::size_t i = 0; i < data.size(); ++i) {
-    dataset.x.row(static_cast<Eigen::Index>(i)) = space.Encode(data[i].params).transpose();
-    dataset.y[static_cast<Eigen::Index>(i)] = data[i].value;
-  }
-  const gp::Posterior posterior =
-      gp::Posterior::Create(dataset, gp::KernelKind::kMatern52,
-                            gp::Hyperparameters::FromJson(joint.summary.model["hyperparameters"]),
-                            gp::OutputScaling::FromOutputs(dataset.y));
+  const gp::Posterior posterior = PosteriorOfSummary(problem, joint.summary);
   const double lipschitz = joint.summary.used["lipschitz"].get<double>();
   acquisition::Options acquisition_options;
   auto ei =
@@ -358,40 +382,17 @@ TEST(Suggest, SharedParametersUnderTheBelieverAreNeverWorseThanCopyingTheFirstPo
   // (block coordinate ascent from the copied batch, §5) can only keep or raise the batch score, so
   // the engine's batch has at least the total believer EI of the batch that copies the best single
   // point's temperature, rebuilt independently here (up to the maximizer's accuracy: 1e-3 rel).
-  space::Space space = space::Space::Create(
-      {{.name = "temp", .kind = ParameterKind::kContinuous, .low = 0, .high = 1},
-       {.name = "comp", .kind = ParameterKind::kContinuous, .low = 0, .high = 1}},
-      {});
-  auto f = [](double t, double c) {
-    return 1.0 * std::exp(-((t - 0.85) * (t - 0.85) + (c - 0.5) * (c - 0.5)) / 0.01) +
-           0.9 * std::exp(-(t - 0.3) * (t - 0.3) / 0.02) * (0.6 + 0.4 * std::sin(6 * c));
-  };
-  std::vector<Observation> data;
-  for (const auto& x : space::SampleFeasible(space, 10, 11).points) {
-    data.push_back({x, f(x[0], x[1])});
-  }
-  SuggestOptions options;
-  options.batch_size = 4;
-  options.shared = {"temp"};
-  options.seed = 3;
-  options.incumbent = Incumbent::kBestObserved;  // acquisition::Options' default, used below
+  const OneFurnaceProblem problem = MakeOneFurnaceProblem();
+  const space::Space& space = problem.space;
+  const std::vector<Observation>& data = problem.data;
+  const SuggestOptions options = OneFurnaceOptions();
   ASSERT_EQ(options.batch_policy, BatchPolicy::kKrigingBeliever);
   SuggestResult joint = Suggest(space, data, {}, options);
   ASSERT_EQ(joint.points.size(), 4u);
   for (const auto& p : joint.points) EXPECT_EQ(p.params[0], joint.points[0].params[0]);
   EXPECT_EQ(joint.summary.used["batch_policy"], "believer");
 
-  gp::Dataset dataset;
-  dataset.x.resize(static_cast<Eigen::Index>(data.size()), 2);
-  dataset.y.resize(static_cast<Eigen::Index>(data.size()));
-  for (std::size_t i = 0; i < data.size(); ++i) {
-    dataset.x.row(static_cast<Eigen::Index>(i)) = space.Encode(data[i].params).transpose();
-    dataset.y[static_cast<Eigen::Index>(i)] = data[i].value;
-  }
-  const gp::Posterior posterior =
-      gp::Posterior::Create(dataset, gp::KernelKind::kMatern52,
-                            gp::Hyperparameters::FromJson(joint.summary.model["hyperparameters"]),
-                            gp::OutputScaling::FromOutputs(dataset.y));
+  const gp::Posterior posterior = PosteriorOfSummary(problem, joint.summary);
   acquisition::Options acquisition_options;
   std::set<std::vector<double>> exclude;
   for (const auto& o : data) exclude.insert(o.params);
