@@ -11,6 +11,8 @@
 // off|trust_region|alternate, --incumbent best_observed|best_mean, --incumbent-candidates N,
 // --tr-min-length L, --tr-local-points N, --batch-policy penalization|believer,
 // --noiseless 0|1; --tag T appends T to the method name (kyoso-q1T) so variants can share DIR.
+// --trace-models 1 records each call's fitted global model (summary.model: length scales, signal
+// and noise variances, output scaling) in the run's "models" array, for diagnosing a run.
 // Each run records the trust-region side length per call ("trust_region_lengths").
 //
 // Each Suggest call gets a seed derived from (run seed, call index) and the previous call's fitted
@@ -89,7 +91,7 @@ sp::Space MakeSpace(const Problem& problem) {
 }
 
 nlohmann::json RunSeed(const Problem& problem, const sp::Space& space, std::uint64_t seed,
-                       int budget, int batch, const opt::SuggestOptions& base) {
+                       int budget, int batch, const opt::SuggestOptions& base, bool trace_models) {
   std::vector<opt::Observation> observations;
   std::vector<double> values;
   for (const auto& x : kyoso::bench::InitialDesign(problem, seed, kNumInitial)) {
@@ -101,6 +103,7 @@ nlohmann::json RunSeed(const Problem& problem, const sp::Space& space, std::uint
   std::vector<int> points_per_call;
   std::vector<double> region_lengths;  // trust-region side length per call (0: none)
   std::vector<std::string> warnings;
+  nlohmann::json models = nlohmann::json::array();  // --trace-models: the fitted model per call
   std::string stopped;
   nlohmann::json warm_start;
   for (std::uint64_t call = 0; static_cast<int>(values.size()) < budget; ++call) {
@@ -126,6 +129,7 @@ nlohmann::json RunSeed(const Problem& problem, const sp::Space& space, std::uint
       break;
     }
     warm_start = result.summary.model;
+    if (trace_models) models.push_back(result.summary.model);
     for (const auto& point : result.points) {
       const double value = problem.fn(point.params);
       observations.push_back({point.params, value});
@@ -145,6 +149,7 @@ nlohmann::json RunSeed(const Problem& problem, const sp::Space& space, std::uint
                         {"trust_region_lengths", region_lengths},
                         {"warnings", warnings}};
   if (!stopped.empty()) run["stopped"] = stopped;
+  if (trace_models) run["models"] = models;
   std::fprintf(stderr, "kyoso-q%d %s seed %llu: regret %.3g after %d (%.4f s CPU per call)%s\n",
                batch, problem.name.c_str(), static_cast<unsigned long long>(seed),
                best.back() - problem.optimum, budget,
@@ -161,7 +166,7 @@ int Usage(const char* message) {
       "bo_regret: %s\nusage: bo_regret --problem NAME --seeds 0-9 --budget 100 "
       "--batch 1 --out DIR [--local-search MODE] [--incumbent KIND] [--incumbent-candidates N]\n"
       "       [--tr-min-length L] [--tr-local-points N] [--batch-policy P] [--noiseless 0|1]\n"
-      "       [--tag T]\n",
+      "       [--tag T] [--trace-models 0|1]\n",
       message);
   return 2;
 }
@@ -175,6 +180,7 @@ int main(int argc, char** argv) {
   int budget = 100;
   int batch = 1;
   std::string tag;
+  bool trace_models = false;
   opt::SuggestOptions base;
   for (int i = 1; i < argc; ++i) {
     const std::string arg = argv[i];
@@ -211,6 +217,8 @@ int main(int argc, char** argv) {
         base.batch_policy = *policy;
       } else if (arg == "--noiseless") {
         base.noiseless = value == "1";
+      } else if (arg == "--trace-models") {
+        trace_models = value == "1";
       } else if (arg == "--tag") {
         tag = value;
       } else {
@@ -242,7 +250,7 @@ int main(int argc, char** argv) {
   try {
     const sp::Space space = MakeSpace(*it);
     for (std::uint64_t seed : seeds)
-      doc["runs"].push_back(RunSeed(*it, space, seed, budget, batch, base));
+      doc["runs"].push_back(RunSeed(*it, space, seed, budget, batch, base, trace_models));
   } catch (const std::exception& e) {
     std::fprintf(stderr, "bo_regret: %s\n", e.what());
     return 1;
