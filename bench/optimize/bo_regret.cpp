@@ -13,6 +13,9 @@
 // --noiseless 0|1; --tag T appends T to the method name (kyoso-q1T) so variants can share DIR.
 // --trace-models 1 records each call's fitted global model (summary.model: length scales, signal
 // and noise variances, output scaling) in the run's "models" array, for diagnosing a run.
+// --noise-sd S adds Gaussian noise of standard deviation S (objective units; seeded per run) to
+// every observed value, as in a lab; the regret is then that of the best evaluated point by its
+// TRUE value ("true_values" holds them). Peers have no such flag: noisy runs are ablations.
 // Each run records the trust-region side length per call ("trust_region_lengths").
 //
 // Each Suggest call gets a seed derived from (run seed, call index) and the previous call's fitted
@@ -34,6 +37,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "kyoso/base/rng.h"
 #include "kyoso/optimize/suggest.h"
 #include "kyoso/space/space.h"
 #include "problems.h"
@@ -91,13 +95,20 @@ sp::Space MakeSpace(const Problem& problem) {
 }
 
 nlohmann::json RunSeed(const Problem& problem, const sp::Space& space, std::uint64_t seed,
-                       int budget, int batch, const opt::SuggestOptions& base, bool trace_models) {
+                       int budget, int batch, const opt::SuggestOptions& base, bool trace_models,
+                       double noise_sd) {
   std::vector<opt::Observation> observations;
-  std::vector<double> values;
-  for (const auto& x : kyoso::bench::InitialDesign(problem, seed, kNumInitial)) {
-    observations.push_back({x, problem.fn(x)});
-    values.push_back(observations.back().value);
-  }
+  std::vector<double> values;       // as observed (with noise when noise_sd > 0)
+  std::vector<double> true_values;  // the noiseless objective at the same points
+  kyoso::Rng noise(seed * 7919ULL + 17ULL);
+  auto observe = [&](const std::vector<double>& x) {
+    const double truth = problem.fn(x);
+    const double value = noise_sd > 0 ? truth + noise_sd * noise.Normal() : truth;
+    observations.push_back({x, value});
+    values.push_back(value);
+    true_values.push_back(truth);
+  };
+  for (const auto& x : kyoso::bench::InitialDesign(problem, seed, kNumInitial)) observe(x);
   std::vector<double> cpu_seconds;
   std::vector<double> wall_seconds;
   std::vector<int> points_per_call;
@@ -130,14 +141,11 @@ nlohmann::json RunSeed(const Problem& problem, const sp::Space& space, std::uint
     }
     warm_start = result.summary.model;
     if (trace_models) models.push_back(result.summary.model);
-    for (const auto& point : result.points) {
-      const double value = problem.fn(point.params);
-      observations.push_back({point.params, value});
-      values.push_back(value);
-    }
+    for (const auto& point : result.points) observe(point.params);
   }
-  std::vector<double> best(values.size());
-  std::partial_sum(values.begin(), values.end(), best.begin(),
+  // Regret of the best evaluated point by its true value (= by its observed value without noise).
+  std::vector<double> best(true_values.size());
+  std::partial_sum(true_values.begin(), true_values.end(), best.begin(),
                    [](double a, double b) { return std::min(a, b); });
   while (static_cast<int>(best.size()) < budget) best.push_back(best.back());
   nlohmann::json run = {{"seed", seed},
@@ -150,6 +158,10 @@ nlohmann::json RunSeed(const Problem& problem, const sp::Space& space, std::uint
                         {"warnings", warnings}};
   if (!stopped.empty()) run["stopped"] = stopped;
   if (trace_models) run["models"] = models;
+  if (noise_sd > 0) {
+    run["noise_sd"] = noise_sd;
+    run["true_values"] = true_values;
+  }
   std::fprintf(stderr, "kyoso-q%d %s seed %llu: regret %.3g after %d (%.4f s CPU per call)%s\n",
                batch, problem.name.c_str(), static_cast<unsigned long long>(seed),
                best.back() - problem.optimum, budget,
@@ -166,7 +178,7 @@ int Usage(const char* message) {
       "bo_regret: %s\nusage: bo_regret --problem NAME --seeds 0-9 --budget 100 "
       "--batch 1 --out DIR [--local-search MODE] [--incumbent KIND] [--incumbent-candidates N]\n"
       "       [--tr-min-length L] [--tr-local-points N] [--batch-policy P] [--noiseless 0|1]\n"
-      "       [--tag T] [--trace-models 0|1]\n",
+      "       [--tag T] [--trace-models 0|1] [--noise-sd S]\n",
       message);
   return 2;
 }
@@ -181,6 +193,7 @@ int main(int argc, char** argv) {
   int batch = 1;
   std::string tag;
   bool trace_models = false;
+  double noise_sd = 0.0;
   opt::SuggestOptions base;
   for (int i = 1; i < argc; ++i) {
     const std::string arg = argv[i];
@@ -217,6 +230,9 @@ int main(int argc, char** argv) {
         base.batch_policy = *policy;
       } else if (arg == "--noiseless") {
         base.noiseless = value == "1";
+      } else if (arg == "--noise-sd") {
+        noise_sd = std::stod(value);
+        if (!(noise_sd >= 0)) return Usage("--noise-sd must be >= 0");
       } else if (arg == "--trace-models") {
         trace_models = value == "1";
       } else if (arg == "--tag") {
@@ -250,7 +266,8 @@ int main(int argc, char** argv) {
   try {
     const sp::Space space = MakeSpace(*it);
     for (std::uint64_t seed : seeds)
-      doc["runs"].push_back(RunSeed(*it, space, seed, budget, batch, base, trace_models));
+      doc["runs"].push_back(
+          RunSeed(*it, space, seed, budget, batch, base, trace_models, noise_sd));
   } catch (const std::exception& e) {
     std::fprintf(stderr, "bo_regret: %s\n", e.what());
     return 1;

@@ -14,6 +14,11 @@ so seeds can run as separate jobs):
 The trace of a run with budget 100 contains the budget-50 run: none of these methods looks at the
 budget, so the best of the first 50 values is what a 50-evaluation run would have found.
 
+With --noise-sd S every observed value carries Gaussian noise of standard deviation S (objective
+units, seeded per run), as in a lab; "values" are then the noisy observations, "true_values" the
+objective at the same points, and "best_so_far" is the best TRUE value among the evaluated points
+(the same convention as bo_regret --noise-sd).
+
 CPU seconds are process CPU time (time.process_time) around the suggestion only (model fit plus
 acquisition optimization; for TPE the ask/tell calls), not the objective evaluation. Debian's NumPy
 links the reference BLAS, so these times are slower than on a tuned BLAS.
@@ -173,6 +178,25 @@ def run_skgp(problem, seed, budget, num_candidates=1000, num_starts=5, num_fit_r
 METHODS = {"random": run_random, "tpe": run_tpe, "skgp": run_skgp}
 
 
+class NoisyProblem:
+    """The problem as a lab sees it: f(x) + noise_sd * N(0, 1), noise seeded per run; the true
+    values of the evaluated points are kept in `true_values`."""
+
+    def __init__(self, problem, noise_sd, seed):
+        self._problem = problem
+        self._noise_sd = noise_sd
+        self._rng = np.random.default_rng(seed * 7919 + 17)
+        self.true_values = []
+
+    def __getattr__(self, name):
+        return getattr(self._problem, name)
+
+    def __call__(self, x):
+        truth = self._problem(x)
+        self.true_values.append(truth)
+        return truth + self._noise_sd * float(self._rng.standard_normal())
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--method", required=True, choices=sorted(METHODS))
@@ -180,16 +204,26 @@ def main():
     ap.add_argument("--seeds", default="0-9", help="e.g. 0-9 or 0,3,5")
     ap.add_argument("--budget", type=int, default=100)
     ap.add_argument("--out", required=True)
+    ap.add_argument("--noise-sd", type=float, default=0.0,
+                    help="Gaussian observation noise (objective units); regret on true values")
     args = ap.parse_args()
+    if args.noise_sd < 0:
+        ap.error("--noise-sd must be >= 0")
     if args.budget <= NUM_INITIAL:
         ap.error("--budget must exceed the %d initial points" % NUM_INITIAL)
     problem = problems.PROBLEMS[args.problem]
     runs = []
     for seed in parse_seeds(args.seeds):
-        values, times = METHODS[args.method](problem, seed, args.budget)
-        best = np.minimum.accumulate(values).tolist()
-        runs.append({"seed": seed, "values": values, "best_so_far": best,
-                     "suggest_cpu_seconds": times, "points_per_call": [1] * len(times)})
+        observed = NoisyProblem(problem, args.noise_sd, seed) if args.noise_sd > 0 else problem
+        values, times = METHODS[args.method](observed, seed, args.budget)
+        truth = observed.true_values if args.noise_sd > 0 else values
+        best = np.minimum.accumulate(truth).tolist()
+        run = {"seed": seed, "values": values, "best_so_far": best,
+               "suggest_cpu_seconds": times, "points_per_call": [1] * len(times)}
+        if args.noise_sd > 0:
+            run["noise_sd"] = args.noise_sd
+            run["true_values"] = truth
+        runs.append(run)
         print("%s %s seed %d: regret %.3g after %d (%.3f s CPU per suggestion)" %
               (args.method, args.problem, seed, best[-1] - problem.optimum, args.budget,
                float(np.mean(times)) if times else 0.0), flush=True)
