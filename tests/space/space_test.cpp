@@ -213,6 +213,24 @@ TEST(SpaceJson, ReportsEveryIssueAtItsJsonPointer) {
   EXPECT_EQ(got.size(), 8u);
 }
 
+// A parameter whose fields do not read gets exactly the issue that says so: its placeholder bounds
+// must not add a spurious second one (a log-scale parameter with a misspelt key once also got
+// spec.log_bounds "needs low > 0, got 0" for bounds the user never wrote).
+TEST(SpaceJson, AFieldThatDoesNotReadGivesOneIssueNotASpuriousSecond) {
+  auto issues = IssuesOfJson(R"([
+      {"name": "jc", "type": "continuous", "low": 1e3, "high": 1e6, "scale": "log",
+       "units": "A/cm^2"},
+      {"name": "t", "type": "discrete", "low": "10 degC/min", "high": 100, "step": 5,
+       "scale": "log"}
+    ])",
+                             "null");
+  ASSERT_EQ(issues.size(), 2u);
+  EXPECT_EQ(issues[0].path, "/spec/parameters/0/units");
+  EXPECT_EQ(issues[0].code, "spec.unknown_key");
+  EXPECT_EQ(issues[1].path, "/spec/parameters/1/low");
+  EXPECT_EQ(issues[1].code, "spec.type");
+}
+
 TEST(SpaceErrors, EveryValidationCodeIsTriggered) {
   using V = std::vector<std::string>;
   EXPECT_EQ(CodesOf({Continuous("1abc", 0, 1)}), V{"spec.name"});

@@ -244,11 +244,13 @@ Space Space::FromJson(const nlohmann::json& parameters, const nlohmann::json& co
       if (auto scale = reader.Choice("scale", {"linear", "log"})) p.scale = *ParseScale(*scale);
       p.unit = reader.String("unit").value_or("");
       reader.CheckNoUnknownKeys();
-      // Skip the semantic checks of a parameter whose fields did not even read.
+      // Skip the semantic checks of a parameter whose fields did not even read (a placeholder
+      // [0, 1] on a linear scale, so no second, spurious issue such as spec.log_bounds follows).
       if (issues.size() > before && !categorical) {
         p.low = 0;
         p.high = 1;
         p.step = p.kind == ParameterKind::kDiscrete ? 0.5 : 0;
+        p.scale = Scale::kLinear;
       }
       params.push_back(std::move(p));
     }
