@@ -7,6 +7,7 @@
 #include <fstream>
 #include <iterator>
 
+#include "kyoso/campaign/compare.h"
 #include "kyoso/campaign/demo.h"
 #include "support/expect_close.h"
 #include "temp_db.h"
@@ -91,6 +92,51 @@ TEST(Csv, FullLayoutRoundTripGivesTheSameData) {
   EXPECT_EQ(b.params, a.params);
   EXPECT_EQ(b.results.at("jc"), a.results.at("jc"));  // value, uncertainty, by, at
   EXPECT_EQ(db2->GetExperiment(c2.id(), 2).reason, "die cracked, \"badly\"");
+}
+
+// A log-scale objective's predictions are exported as mean/stddev of ln(value); importing them back
+// must keep them on that scale, or `compare` computes z = (measured - ln-mean) / stddev (a z of
+// ~3e4 was seen on a re-imported Ba122 campaign before this was fixed).
+TEST(Csv, FullLayoutRoundTripKeepsLogScalePredictionsAndTheirCalibration) {
+  TempDb tmp;
+  auto db = tmp.Open();
+  const Campaign c = Init(*db, Ba122Spec(), "alice");  // jc has "scale": "log"
+  std::ifstream in(std::string(KYOSO_SOURCE_DIR) + "/examples/ba122/sps_boxvia.csv");
+  const std::string boxvia((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  ImportCsv(*db, c, boxvia, {.by = "notebook"});
+  SuggestRequest request;
+  request.batch_size = 2;
+  request.seed = 11;
+  const std::vector<store::Experiment> engine = Suggest(*db, c, request).experiments;
+  ASSERT_EQ(engine.size(), 2u);
+  store::Measurement m;
+  m.value = 9.0e4;
+  RecordResults(*db, c, engine[0].id, {{"jc", m}}, "lab");
+  m.value = 5.0e4;
+  RecordResults(*db, c, engine[1].id, {{"jc", m}}, "lab");
+
+  auto db2 = tmp.Open("copy.db");
+  const Campaign c2 = Init(*db2, Ba122Spec(), "alice");
+  ImportCsv(*db2, c2, ExportCsv(*db, c, CsvLayout::kFull), {});
+  for (const store::Experiment& e : engine) {
+    const nlohmann::json a = db->GetExperiment(c.id(), e.id).prediction.at("jc");
+    const nlohmann::json b = db2->GetExperiment(c2.id(), e.id).prediction.at("jc");
+    ASSERT_EQ(a.at("scale"), "log");
+    ASSERT_EQ(b.value("scale", ""), "log");  // was missing: compare then took ln-means as values
+    // The CSV holds the shortest decimal that reads back as the same double: exact round trip.
+    for (const char* key : {"mean", "stddev", "median", "lower", "upper"}) {
+      ExpectClose(b.at(key).get<double>(), a.at(key).get<double>(), 1e-15, 0);
+    }
+  }
+  // Invariant: the calibration of the engine's loop is the same in the copy.
+  const Comparison before = Compare(c.spec, List(*db, c));
+  const Comparison after = Compare(c2.spec, List(*db2, c2));
+  ASSERT_EQ(before.loops.front().label, "engine");
+  ASSERT_EQ(after.loops.front().label, "engine");
+  EXPECT_EQ(after.loops.front().calibration.count, 2);
+  ExpectClose(after.loops.front().calibration.rms_z, before.loops.front().calibration.rms_z, 1e-12,
+              0);
+  EXPECT_LT(after.loops.front().calibration.rms_z, 10.0);
 }
 
 TEST(Csv, BoxviaLayoutRoundTripGivesTheSameData) {

@@ -440,7 +440,10 @@ std::vector<store::NewExperiment> ParseCsvExperiments(const CampaignSpec& spec,
             issues.Add(Cell(line, "pred_" + o.name + "_mean"), "csv.non_numeric",
                        "a prediction needs a numeric mean and a stddev >= 0");
           } else {
-            prediction[o.name] = {{"mean", mu}, {"stddev", sd}};
+            // The exported mean and stddev are on the objective's model scale (of ln value for a
+            // log-scale objective); PredictionValueJson restores "scale" and the median and band,
+            // which `compare` and the UI read.
+            prediction[o.name] = PredictionValueJson(o, mu, sd);
           }
         }
       }
