@@ -5,9 +5,11 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cmath>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <iomanip>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -257,6 +259,42 @@ TEST_F(Cli, SharedParametersMakeOneFurnaceBatch) {
   const nlohmann::json j = run.Json();
   EXPECT_EQ(j["summary"]["used"]["local_search"]["mode"], "off");
   EXPECT_EQ(j["summary"]["used"]["batch_policy"], "believer");  // the default
+// A log-scale objective's prediction is of ln(value) (docs/spec.md): the human output shows the
+// value's median exp(mean) and its 2-sigma range in the objective's unit, not the ln mean (which
+// read "predicted jc 10.9" next to "jc=98000"). Parameters read with six significant digits.
+TEST_F(Cli, HumanOutputShowsALogScalePredictionInTheObjectivesUnit) {
+  Write("spec.json", R"({"name": "ba122-sps", "parameters": [
+    {"name": "heating_rate", "type": "continuous", "low": 10, "high": 100},
+    {"name": "max_temp", "type": "discrete", "low": 500, "high": 700, "step": 1},
+    {"name": "hold_time", "type": "continuous", "low": 1, "high": 60, "scale": "log"}],
+    "objectives": [{"name": "jc", "direction": "maximize", "scale": "log"}]})");
+  ASSERT_EQ(Kyoso({"init", "spec.json"}).exit_code, 0);
+  Write("in.csv",
+        "heating_rate,max_temp,hold_time,jc\n50,500,5,22\n50,550,5,9554\n50,600,5,101076\n"
+        "50,650,5,20918\n50,600,10,90284\n25,600,5,87151\n");
+  ASSERT_EQ(Kyoso({"import", "in.csv"}).exit_code, 0);
+  ASSERT_EQ(Kyoso({"suggest", "--seed", "3"}).exit_code, 0);
+  const nlohmann::json e = Kyoso({"show", "7", "--json"}).Json()["experiment"];
+  const double mean = e["prediction"]["jc"]["mean"].get<double>();
+  const double stddev = e["prediction"]["jc"]["stddev"].get<double>();
+  ASSERT_EQ(e["prediction"]["jc"]["scale"], "log");
+  const auto g6 = [](double v) {
+    std::ostringstream out;
+    out << std::setprecision(6) << v;
+    return out.str();
+  };
+  const std::string expected = "(predicted jc " + g6(std::exp(mean)) + ", 2σ range " +
+                               g6(std::exp(mean - 2 * stddev)) + "-" +
+                               g6(std::exp(mean + 2 * stddev)) + ")";
+  const Outcome show = Kyoso({"show", "7"});
+  ASSERT_EQ(show.exit_code, 0) << show.err;
+  EXPECT_NE(show.out.find(expected), std::string::npos) << show.out;
+  EXPECT_EQ(show.out.find("predicted jc " + g6(mean)), std::string::npos) << show.out;
+  EXPECT_NE(show.out.find("heating_rate=" + g6(e["params"]["heating_rate"].get<double>()) + " "),
+            std::string::npos)
+      << show.out;
+}
+
   ASSERT_EQ(j["experiments"].size(), 3u);
   EXPECT_EQ(j["summary"]["termination"], "converged");
   EXPECT_EQ(j["observations"], 6);
