@@ -244,21 +244,6 @@ TEST_F(Cli, ErrorsHaveStableCodesAndExitCodes) {
   EXPECT_EQ(text.err.rfind("error[store.bad_transition]: ", 0), 0u) << text.err;
 }
 
-TEST_F(Cli, SharedParametersMakeOneFurnaceBatch) {
-  // --shared: the whole batch shares peak temperature and hold time (one SPS run), while the
-  // heating rate may differ; --acquisition ucb is recorded with each proposal.
-  InitBa122();
-  Write("in.csv",
-        "heating_rate,max_temp,hold_time,jc\n50,500,5,22\n50,550,5,9554\n50,600,5,101076\n"
-        "50,650,5,20918\n50,600,10,90284\n25,600,5,87151\n");
-  ASSERT_EQ(Kyoso({"import", "in.csv"}).exit_code, 0);
-  const Outcome run =
-      Kyoso({"suggest", "--batch", "3", "--acquisition", "ucb", "--shared", "max_temp,hold_time",
-             "--seed", "4", "--local-search", "off", "--json"});
-  ASSERT_EQ(run.exit_code, 0) << run.err;
-  const nlohmann::json j = run.Json();
-  EXPECT_EQ(j["summary"]["used"]["local_search"]["mode"], "off");
-  EXPECT_EQ(j["summary"]["used"]["batch_policy"], "believer");  // the default
 // A log-scale objective's prediction is of ln(value) (docs/spec.md): the human output shows the
 // value's median exp(mean) and its 2-sigma range in the objective's unit, not the ln mean (which
 // read "predicted jc 10.9" next to "jc=98000"). Parameters read with six significant digits.
@@ -295,6 +280,21 @@ TEST_F(Cli, HumanOutputShowsALogScalePredictionInTheObjectivesUnit) {
       << show.out;
 }
 
+TEST_F(Cli, SharedParametersMakeOneFurnaceBatch) {
+  // --shared: the whole batch shares peak temperature and hold time (one SPS run), while the
+  // heating rate may differ; --acquisition ucb is recorded with each proposal.
+  InitBa122();
+  Write("in.csv",
+        "heating_rate,max_temp,hold_time,jc\n50,500,5,22\n50,550,5,9554\n50,600,5,101076\n"
+        "50,650,5,20918\n50,600,10,90284\n25,600,5,87151\n");
+  ASSERT_EQ(Kyoso({"import", "in.csv"}).exit_code, 0);
+  const Outcome run =
+      Kyoso({"suggest", "--batch", "3", "--acquisition", "ucb", "--shared", "max_temp,hold_time",
+             "--seed", "4", "--local-search", "off", "--json"});
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  const nlohmann::json j = run.Json();
+  EXPECT_EQ(j["summary"]["used"]["local_search"]["mode"], "off");
+  EXPECT_EQ(j["summary"]["used"]["batch_policy"], "believer");  // the default
   ASSERT_EQ(j["experiments"].size(), 3u);
   EXPECT_EQ(j["summary"]["termination"], "converged");
   EXPECT_EQ(j["observations"], 6);
