@@ -208,6 +208,10 @@ TEST_F(Cli, ErrorsHaveStableCodesAndExitCodes) {
   InitBa122();
   ExpectError({"init", "spec.json", "--json"}, 1, "store.duplicate_campaign");
   ExpectError({"list", "--campaign", "nope", "--json"}, 2, "campaign.not_found");
+  ExpectError({"list", "--status", "todo", "--json"}, 2, "cli.bad_option");
+  EXPECT_NE(Kyoso({"list", "--status", "todo"})
+                .err.find("'todo' is not one of proposed, running, done, failed, withdrawn"),
+            std::string::npos);
   ExpectError({"suggest", "--acquisition", "magic", "--json"}, 2, "cli.bad_option");
   ExpectError({"suggest", "--local-search", "magic", "--json"}, 2, "cli.bad_option");
   ExpectError({"suggest", "--batch-policy", "magic", "--json"}, 2, "cli.bad_option");
@@ -298,6 +302,8 @@ TEST_F(Cli, SharedParametersMakeOneFurnaceBatch) {
   ASSERT_EQ(j["experiments"].size(), 3u);
   EXPECT_EQ(j["summary"]["termination"], "converged");
   EXPECT_EQ(j["observations"], 6);
+  EXPECT_EQ(j["num_observations"], 6);  // the HTTP API's name for it (docs/http-api.md)
+  EXPECT_EQ(j["num_pending"], 0);
   for (const nlohmann::json& e : j["experiments"]) {
     EXPECT_EQ(e["params"]["max_temp"], j["experiments"][0]["params"]["max_temp"]);
     EXPECT_EQ(e["params"]["hold_time"], j["experiments"][0]["params"]["hold_time"]);

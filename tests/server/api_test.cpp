@@ -197,6 +197,9 @@ TEST_F(ApiTest, ExperimentLifecycleAndErrorStatuses) {
   const Answer best = Call("GET", "/api/campaigns/sps/best?count=2");
   ASSERT_EQ(best.body["experiments"].size(), 2u);
   kyoso::testing::ExpectClose(best.body["experiments"][0]["results"]["jc"]["value"], 23000, 0, 0);
+  // The document of `kyoso best --json` (docs/cli.md): objective, the best one, the list.
+  EXPECT_EQ(best.body["objective"], "jc");
+  EXPECT_EQ(best.body["experiment"], best.body["experiments"][0]);
   EXPECT_EQ(Call("GET", "/api/campaigns/sps/experiments?status=done").body["experiments"].size(),
             7u);
   EXPECT_EQ(Call("GET", "/api/campaigns/sps/experiments?status=nope").status, 400);
@@ -229,6 +232,11 @@ TEST_F(ApiTest, SuggestStoresTheBatchAndReviseKeepsTheEnginesOriginal) {
   EXPECT_GE(first["prediction"]["jc"]["stddev"].get<double>(), 0);
   EXPECT_NE(first["rationale"].get<std::string>().find("requested by kato"), std::string::npos);
   EXPECT_TRUE(s.body["summary"].contains("termination"));
+  // The document of `kyoso suggest --json` (docs/cli.md) plus the num_* names.
+  EXPECT_EQ(s.body["observations"], 6);
+  EXPECT_EQ(s.body["num_observations"], 6);
+  EXPECT_EQ(s.body["pending"], 0);
+  EXPECT_EQ(s.body["num_pending"], 0);
   for (const auto& e : s.body["experiments"]) {  // every suggestion satisfies the constraint
     EXPECT_LE(e["params"]["max_temp"].get<double>() - 20 * e["params"]["hold_time"].get<double>(),
               600 + 1e-9);

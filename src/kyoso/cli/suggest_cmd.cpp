@@ -78,7 +78,10 @@ void AddSuggestCommand(CLI::App& app, int& exit_code) {
                     outcome.batch_id ? nlohmann::json(*outcome.batch_id) : nlohmann::json(nullptr)},
                    {"seed", outcome.seed},
                    {"observations", outcome.num_observations},
-                   {"pending", outcome.num_pending}});
+                   {"pending", outcome.num_pending},
+                   // The HTTP API's names (docs/http-api.md), so scripts can switch.
+                   {"num_observations", outcome.num_observations},
+                   {"num_pending", outcome.num_pending}});
         return;
       }
       std::cout << "engine (" << outcome.summary.termination << ", " << outcome.num_observations

@@ -267,42 +267,49 @@ void RegisterCampaignApi(Server& server, const ApiOptions& options) {
              {"summary", outcome.summary.ToJson()},
              {"batch_id", outcome.batch_id ? nlohmann::json(*outcome.batch_id) : nullptr},
              {"seed", outcome.seed},
+             // Both spellings, so the document is that of `kyoso suggest --json` (docs/cli.md).
+             {"observations", outcome.num_observations},
+             {"pending", outcome.num_pending},
              {"num_observations", outcome.num_observations},
              {"num_pending", outcome.num_pending}});
       });
 
-  server.AddRoute(Method::kGet, std::string(kCampaign) + "/experiments",
-                  "list experiments (kyoso list); filters: status, source, proposer, batch",
-                  [o](const ApiRequest& request) {
-                    auto store = Open(o);
-                    const campaign::Campaign c = campaign::Open(*store, request.PathParam(1));
-                    store::ExperimentFilter filter;
-                    IssueList issues;
-                    if (auto status = request.Query("status")) {
-                      if (auto s = store::ParseStatus(*status)) {
-                        filter.statuses.push_back(*s);
-                      } else {
-                        issues.Add("?status", "request.status", "unknown status " + *status);
-                      }
-                    }
-                    if (auto source = request.Query("source")) {
-                      filter.source = store::ParseSource(*source);
-                      if (!filter.source) {
-                        issues.Add("?source", "request.source", "unknown source " + *source);
-                      }
-                    }
-                    if (auto proposer = request.Query("proposer")) filter.proposer = *proposer;
-                    if (auto batch = request.Query("batch")) {
-                      try {
-                        filter.batch_id = std::stoll(*batch);
-                      } catch (const std::exception&) {
-                        issues.Add("?batch", "request.type", "batch must be an integer");
-                      }
-                    }
-                    issues.ThrowIfAny();
-                    return ApiResponse::Json(
-                        {{"experiments", ExperimentsJson(campaign::List(*store, c, filter))}});
-                  });
+  server.AddRoute(
+      Method::kGet, std::string(kCampaign) + "/experiments",
+      "list experiments (kyoso list); filters: status, source, proposer, batch",
+      [o](const ApiRequest& request) {
+        auto store = Open(o);
+        const campaign::Campaign c = campaign::Open(*store, request.PathParam(1));
+        store::ExperimentFilter filter;
+        IssueList issues;
+        if (auto status = request.Query("status")) {
+          if (auto s = store::ParseStatus(*status)) {
+            filter.statuses.push_back(*s);
+          } else {
+            issues.Add(
+                "?status", "request.status",
+                "'" + *status + "' is not one of proposed, running, done, failed, withdrawn");
+          }
+        }
+        if (auto source = request.Query("source")) {
+          filter.source = store::ParseSource(*source);
+          if (!filter.source) {
+            issues.Add("?source", "request.source",
+                       "'" + *source + "' is not one of engine, researcher, import");
+          }
+        }
+        if (auto proposer = request.Query("proposer")) filter.proposer = *proposer;
+        if (auto batch = request.Query("batch")) {
+          try {
+            filter.batch_id = std::stoll(*batch);
+          } catch (const std::exception&) {
+            issues.Add("?batch", "request.type", "batch must be an integer");
+          }
+        }
+        issues.ThrowIfAny();
+        return ApiResponse::Json(
+            {{"experiments", ExperimentsJson(campaign::List(*store, c, filter))}});
+      });
 
   server.AddRoute(
       Method::kPost, std::string(kCampaign) + "/experiments",
@@ -447,9 +454,14 @@ void RegisterCampaignApi(Server& server, const ApiOptions& options) {
         }
         auto store = Open(o);
         const campaign::Campaign c = campaign::Open(*store, request.PathParam(1));
+        std::string objective = request.Query("objective").value_or("");
+        if (objective.empty()) objective = c.spec.primary().name;
+        const nlohmann::json best = ExperimentsJson(campaign::Best(*store, c, objective, count));
+        // The document of `kyoso best --json`: the objective, the best one and the list.
         return ApiResponse::Json(
-            {{"experiments", ExperimentsJson(campaign::Best(
-                                 *store, c, request.Query("objective").value_or(""), count))}});
+            {{"objective", objective},
+             {"experiment", best.empty() ? nlohmann::json(nullptr) : best.front()},
+             {"experiments", best}});
       });
 
   server.AddRoute(
