@@ -213,6 +213,44 @@ TEST(Csv, EveryImportErrorNamesItsLineAndColumn) {
             std::vector<std::string>({"line 2, column jc csv.missing_objective"}));
 }
 
+// The first message a lab user reads must say how to fix the file: the intended column for a typo
+// or a unit in the header, commas for a ';'-separated spreadsheet export, and the spec's unit for
+// a cell typed with its unit.
+TEST(Csv, ImportMessagesSayHowToFixTheFile) {
+  const CampaignSpec spec = ParseSpec(Ba122Spec());
+  const auto messages = [&](const std::string& text) {
+    std::vector<std::string> out;
+    try {
+      ParseCsvExperiments(spec, text, {}, nullptr, nullptr);
+    } catch (const InputError& e) {
+      for (const Issue& issue : e.issues()) out.push_back(issue.path + ": " + issue.message);
+    }
+    return out;
+  };
+  const std::string expected = " (expected heating_rate, max_temp, hold_time, jc)";
+  std::vector<std::string> m = messages("heating_rate,max_tmp,hold_time,jc\n50,600,5,1e5\n");
+  ASSERT_FALSE(m.empty());
+  EXPECT_EQ(m[0], "line 1, column max_tmp: unknown column 'max_tmp'" + expected +
+                      "; did you mean 'max_temp'?");
+  m = messages("heating_rate (degC/min),max_temp,hold_time,jc\n50,600,5,1e5\n");
+  ASSERT_FALSE(m.empty());
+  EXPECT_EQ(m[0],
+            "line 1, column heating_rate (degC/min): unknown column 'heating_rate (degC/min)'" +
+                expected +
+                "; did you mean 'heating_rate'? (units belong in the spec, not in the header)");
+  m = messages("heating_rate;max_temp;hold_time;jc\n50;600;5;1e5\n");
+  ASSERT_FALSE(m.empty());
+  EXPECT_NE(m[0].find("the file seems separated by ';', kyoso reads comma-separated CSV"),
+            std::string::npos)
+      << m[0];
+  m = messages("heating_rate,max_temp,hold_time,jc\n50 degC/min,600,5,1e5\n50,600,5,\"9,5e4\"\n");
+  EXPECT_EQ(m, std::vector<std::string>(
+                   {"line 2, column heating_rate: '50 degC/min' is not a number (write the number "
+                    "alone; the column's unit, degC/min, comes from the spec)",
+                    "line 3, column jc: '9,5e4' is not a number (use a decimal point: 98.1, not "
+                    "98,1)"}));
+}
+
 TEST(Csv, ImportIsAllOrNothing) {
   TempDb tmp;
   auto db = tmp.Open();

@@ -347,8 +347,21 @@ TEST_F(Cli, UsageErrorsAreOneJsonErrorObjectUnderJson) {
   // A flag CLI11 rejects (an ID that is not a number) still gives the JSON error shape and exit 2.
   ExpectError({"start", "seven", "--json"}, 2, "cli.usage");
   ExpectError({"list", "--no-such-flag", "--json"}, 2, "cli.usage");
-  // Without --json CLI11's own message stays, with the same exit code.
-  EXPECT_EQ(Kyoso({"list", "--no-such-flag"}).exit_code, 2);
+  // Without --json: the `error[code]: message` line of every other error, pointing to the help.
+  Outcome run = Kyoso({"list", "--no-such-flag"});
+  EXPECT_EQ(run.exit_code, 2);
+  EXPECT_EQ(run.err.rfind("error[cli.usage]: ", 0), 0u) << run.err;
+  EXPECT_NE(run.err.find("--no-such-flag"), std::string::npos) << run.err;
+  EXPECT_NE(run.err.find("`kyoso list --help`"), std::string::npos) << run.err;
+  // A misspelt verb is named as such, with the verb that was meant (CLI11 alone said "A
+  // subcommand is required").
+  run = Kyoso({"resutl", "3", "jc=5"});
+  EXPECT_EQ(run.exit_code, 2);
+  EXPECT_EQ(run.err,
+            "error[cli.usage]: 'resutl' is not a kyoso command; did you mean 'result'? (`kyoso "
+            "--help` lists them)\n");
+  ExpectError({"sugest", "--json"}, 2, "cli.usage");
+  EXPECT_NE(Kyoso({"sugest", "--json"}).err.find("did you mean 'suggest'?"), std::string::npos);
 }
 
 TEST_F(Cli, MagnetReportsUnreadableSpecAndBadSpecPaths) {

@@ -13,11 +13,7 @@ namespace {
 void RequireObjective(const CampaignSpec& spec, const std::string& objective,
                       const std::string& path) {
   if (spec.ObjectiveIndex(objective) < 0) {
-    std::string list;
-    for (const Objective& o : spec.objectives) list += (list.empty() ? "" : ", ") + o.name;
-    throw InputError(path, "campaign.unknown_objective",
-                     "'" + objective + "' is not an objective of campaign '" + spec.name +
-                         "' (objectives: " + list + ")");
+    throw InputError(path, "campaign.unknown_objective", UnknownObjectiveMessage(spec, objective));
   }
 }
 
@@ -244,7 +240,7 @@ AddOutcome AddProposal(store::Store& store, const Campaign& campaign, const Prop
     for (const auto& [objective, measurement] : proposal.results) {
       if (spec.ObjectiveIndex(objective) < 0) {
         issues.Add(JsonPointer("/results", objective), "campaign.unknown_objective",
-                   "'" + objective + "' is not an objective of campaign '" + spec.name + "'");
+                   UnknownObjectiveMessage(spec, objective));
       }
       (void)measurement;
     }
@@ -381,8 +377,7 @@ std::map<std::string, store::Measurement> ParseResults(const CampaignSpec& spec,
       value = value.substr(0, pm);
     }
     if (spec.ObjectiveIndex(name) < 0) {
-      issues.Add(path, "campaign.unknown_objective",
-                 "'" + name + "' is not an objective of campaign '" + spec.name + "'");
+      issues.Add(path, "campaign.unknown_objective", UnknownObjectiveMessage(spec, name));
       continue;
     }
     const auto parse = [](const std::string& s, double& out) {
@@ -393,7 +388,14 @@ std::map<std::string, store::Measurement> ParseResults(const CampaignSpec& spec,
     store::Measurement m;
     m.by = who;
     if (!parse(value, m.value)) {
-      issues.Add(path, "params.type", "'" + value + "' is not a finite number");
+      const std::string& unit =
+          spec.objectives[static_cast<std::size_t>(spec.ObjectiveIndex(name))].unit;
+      issues.Add(
+          path, "params.type",
+          "'" + value + "' is not a finite number" +
+              (unit.empty() ? std::string()
+                            : " (give the number alone, in " + unit +
+                                  ", the objective's unit; 1.2e4+-300 adds an uncertainty)"));
       continue;
     }
     if (!sigma.empty()) {

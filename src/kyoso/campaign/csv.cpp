@@ -47,6 +47,20 @@ std::string FormatNumber(double value) {
   return nlohmann::json(value).dump();
 }
 
+// For a cell such as "50 degC/min" or "98.1%": a number followed by text is most likely a value
+// with its unit, which the spec already gives.
+std::string UnitHint(const std::string& text, const std::string& unit) {
+  const std::string s = Trim(text);
+  char* end = nullptr;
+  std::strtod(s.c_str(), &end);
+  if (end == s.c_str() || end == s.c_str() + s.size()) return "";
+  if (*end == ',' && end[1] >= '0' && end[1] <= '9')
+    return " (use a decimal point: 98.1, not 98,1)";
+  return unit.empty()
+             ? " (write the number alone, without a unit)"
+             : " (write the number alone; the column's unit, " + unit + ", comes from the spec)";
+}
+
 std::string FormatJsonScalar(const nlohmann::json& value) {
   if (value.is_null()) return "";
   if (value.is_string()) return value.get<std::string>();
@@ -265,11 +279,24 @@ std::vector<store::NewExperiment> ParseCsvExperiments(const CampaignSpec& spec,
     expected += (expected.empty() ? "" : ", ") + p.name;
   }
   for (const Objective& o : spec.objectives) expected += ", " + o.name;
+  const std::vector<std::string> known_names(known.begin(), known.end());
   for (const auto& [name, index] : column) {
-    if (!known.contains(name)) {
-      issues.Add(Cell(head.line, name), "csv.unknown_column",
-                 "unknown column '" + name + "' (expected " + expected + ")");
+    if (known.contains(name)) continue;
+    std::string hint;
+    if (head.fields.size() == 1 &&
+        (name.find(';') != std::string::npos || name.find('\t') != std::string::npos)) {
+      // A spreadsheet saved with the separator of a comma-decimal locale.
+      hint = "; the file seems separated by '" +
+             std::string(name.find(';') != std::string::npos ? ";" : "tab") +
+             "', kyoso reads comma-separated CSV (save as \"CSV (comma delimited)\")";
+    } else if (const std::string guess = ClosestName(name, known_names); !guess.empty()) {
+      hint = "; did you mean '" + guess + "'?";
+      if (name.size() > guess.size() && name.compare(0, guess.size(), guess) == 0) {
+        hint += " (units belong in the spec, not in the header)";
+      }
     }
+    issues.Add(Cell(head.line, name), "csv.unknown_column",
+               "unknown column '" + name + "' (expected " + expected + ")" + hint);
   }
   for (const space::Parameter& p : spec.space.parameters()) {
     if (!column.contains(p.name)) {
@@ -332,7 +359,8 @@ std::vector<store::NewExperiment> ParseCsvExperiments(const CampaignSpec& spec,
         continue;
       }
       if (!ParseNumber(value, x)) {
-        issues.Add(where, "csv.non_numeric", "'" + value + "' is not a number");
+        issues.Add(where, "csv.non_numeric",
+                   "'" + value + "' is not a number" + UnitHint(value, p.unit));
         continue;
       }
       const double tolerance = 1e-9 * std::max(1.0, std::fabs(p.high - p.low));
@@ -411,7 +439,8 @@ std::vector<store::NewExperiment> ParseCsvExperiments(const CampaignSpec& spec,
       } else {
         store::Measurement m;
         if (!ParseNumber(value, m.value)) {
-          issues.Add(Cell(line, o.name), "csv.non_numeric", "'" + value + "' is not a number");
+          issues.Add(Cell(line, o.name), "csv.non_numeric",
+                     "'" + value + "' is not a number" + UnitHint(value, o.unit));
         } else if (status_ok && layout == CsvLayout::kFull && e.status != store::Status::kDone) {
           issues.Add(Cell(line, o.name), "csv.bad_status",
                      "a value is given but the status is " + store::ToString(e.status));

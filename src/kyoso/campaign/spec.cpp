@@ -200,8 +200,11 @@ std::vector<double> ParamsToRaw(const CampaignSpec& spec, const nlohmann::json& 
       continue;
     }
     if (!it->is_number()) {
-      issues.Add(where, "params.type",
-                 "expected a number for '" + p.name + "', found " + it->dump());
+      std::string message = "expected a number for '" + p.name + "', found " + it->dump();
+      if (it->is_string() && !p.unit.empty()) {
+        message += " (give the number alone, in " + p.unit + ", the unit of the spec)";
+      }
+      issues.Add(where, "params.type", message);
       continue;
     }
     const double value = it->get<double>();
@@ -213,8 +216,10 @@ std::vector<double> ParamsToRaw(const CampaignSpec& spec, const nlohmann::json& 
   }
   for (auto it = params.begin(); it != params.end(); ++it) {
     if (space.Index(it.key()) < 0) {
+      const std::string guess = ClosestName(it.key(), space.names());
       issues.Add(JsonPointer(path, it.key()), "params.unknown",
-                 "'" + it.key() + "' is not a parameter of campaign '" + spec.name + "'");
+                 "'" + it.key() + "' is not a parameter of campaign '" + spec.name + "'" +
+                     (guess.empty() ? "" : "; did you mean '" + guess + "'?"));
     }
   }
   issues.ThrowIfAny();
@@ -281,6 +286,70 @@ std::pair<std::string, nlohmann::json> ParseAssignment(const std::string& text,
     return {name, number};
   }
   return {name, value};
+}
+
+namespace {
+
+char Lower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
+
+// Optimal-string-alignment distance (Levenshtein plus transposition of neighbours), ignoring case.
+std::size_t EditDistance(const std::string& a, const std::string& b) {
+  const std::size_t n = a.size();
+  const std::size_t m = b.size();
+  std::vector<std::vector<std::size_t>> d(n + 1, std::vector<std::size_t>(m + 1, 0));
+  for (std::size_t i = 0; i <= n; ++i) d[i][0] = i;
+  for (std::size_t j = 0; j <= m; ++j) d[0][j] = j;
+  for (std::size_t i = 1; i <= n; ++i) {
+    for (std::size_t j = 1; j <= m; ++j) {
+      const std::size_t cost = Lower(a[i - 1]) == Lower(b[j - 1]) ? 0 : 1;
+      d[i][j] = std::min({d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost});
+      if (i > 1 && j > 1 && Lower(a[i - 1]) == Lower(b[j - 2]) &&
+          Lower(a[i - 2]) == Lower(b[j - 1])) {
+        d[i][j] = std::min(d[i][j], d[i - 2][j - 2] + 1);
+      }
+    }
+  }
+  return d[n][m];
+}
+
+}  // namespace
+
+std::string ClosestName(const std::string& name, const std::vector<std::string>& candidates) {
+  // A candidate followed by something that cannot continue an identifier: a unit or a note.
+  std::string prefixed;
+  for (const std::string& c : candidates) {
+    if (name.size() > c.size() && name.compare(0, c.size(), c) == 0) {
+      const char next = name[c.size()];
+      const bool continues = (next >= 'a' && next <= 'z') || (next >= 'A' && next <= 'Z') ||
+                             (next >= '0' && next <= '9') || next == '_';
+      if (!continues && c.size() > prefixed.size()) prefixed = c;
+    }
+  }
+  if (!prefixed.empty()) return prefixed;
+  // One edit turns "tc" into "jc": short names only match up to case.
+  const std::size_t limit = name.size() <= 2 ? 0 : name.size() <= 4 ? 1 : 2;
+  std::string best;
+  std::size_t best_distance = limit + 1;
+  for (const std::string& c : candidates) {
+    const std::size_t distance = EditDistance(name, c);
+    if (distance < best_distance) {
+      best = c;
+      best_distance = distance;
+    }
+  }
+  return best;
+}
+
+std::string UnknownObjectiveMessage(const CampaignSpec& spec, const std::string& name) {
+  std::vector<std::string> names;
+  std::string list;
+  for (const Objective& o : spec.objectives) {
+    names.push_back(o.name);
+    list += (list.empty() ? "" : ", ") + o.name;
+  }
+  const std::string guess = ClosestName(name, names);
+  return "'" + name + "' is not an objective of campaign '" + spec.name + "' (objectives: " + list +
+         ")" + (guess.empty() ? "" : "; did you mean '" + guess + "'?");
 }
 
 }  // namespace kyoso::campaign

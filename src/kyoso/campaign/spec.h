@@ -87,4 +87,14 @@ nlohmann::json RawToParams(const CampaignSpec& spec, const std::vector<double>& 
 std::pair<std::string, nlohmann::json> ParseAssignment(const std::string& text,
                                                        const std::string& path);
 
+// For "did you mean" hints: the name among `candidates` that `name` most likely meant, or "" when
+// none is close. Close means a case-insensitive edit distance (insert, delete, substitute, swap of
+// two neighbours) of 0 for names of 1-2 characters, 1 for 3-4 and 2 for longer ones, or `name`
+// being a candidate followed by a unit or note ("heating_rate (K/min)", "jc [A/cm^2]").
+std::string ClosestName(const std::string& name, const std::vector<std::string>& candidates);
+
+// "'Jc' is not an objective of campaign 'ba122-sps' (objectives: jc); did you mean 'jc'?": the
+// message of campaign.unknown_objective wherever an objective is named.
+std::string UnknownObjectiveMessage(const CampaignSpec& spec, const std::string& name);
+
 }  // namespace kyoso::campaign
