@@ -273,6 +273,10 @@ TEST(Csv, ConstraintViolationsAreImportedWithAFlagAndAWarning) {
   ASSERT_EQ(out.warnings.size(), 1u);
   EXPECT_EQ(out.warnings[0].path, "line 3");
   EXPECT_EQ(out.warnings[0].code, "csv.violates_constraint");
+  // Which constraint, and by how much: 650 - 20*1 - 600 = 30.
+  EXPECT_EQ(out.warnings[0].message,
+            "row violates 'max_temp - 20*hold_time <= 600' (off by 30); imported with the flag "
+            "violates_constraint");
   EXPECT_TRUE(db->GetExperiment(c.id(), 1).flags.empty());
   EXPECT_EQ(db->GetExperiment(c.id(), 2).flags, std::vector<std::string>({"violates_constraint"}));
 }

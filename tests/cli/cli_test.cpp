@@ -322,6 +322,10 @@ TEST_F(Cli, AddWarnsAboutAConstraintViolationButKeepsTheRecord) {
   const nlohmann::json j = run.Json();
   EXPECT_EQ(j["experiment"]["flags"][0], "violates_constraint");
   EXPECT_EQ(j["warnings"][0]["code"], "campaign.violates_constraint");
+  // It names the constraint and the amount: 650 - 20*1 - 600 = 30.
+  EXPECT_EQ(j["warnings"][0]["message"],
+            "the proposal violates 'max_temp - 20*hold_time <= 600' (off by 30); it is stored with "
+            "the flag violates_constraint");
 }
 
 TEST_F(Cli, DemoSaysTheLabIsSimulatedAndLeavesAUsableDatabase) {

@@ -259,8 +259,8 @@ AddOutcome AddProposal(store::Store& store, const Campaign& campaign, const Prop
   if (!spec.space.IsFeasible(raw)) {
     e.flags.push_back("violates_constraint");
     outcome.warnings.push_back({"/params", "campaign.violates_constraint",
-                                "the proposal violates a constraint of the campaign; it is stored "
-                                "with the flag violates_constraint"});
+                                "the proposal violates " + DescribeViolations(spec, raw) +
+                                    "; it is stored with the flag violates_constraint"});
   }
   store.Transaction([&](store::Store& tx) {
     const EngineData data = BuildEngineData(spec, tx.ListExperiments(campaign.id()));

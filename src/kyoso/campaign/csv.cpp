@@ -501,8 +501,8 @@ std::vector<store::NewExperiment> ParseCsvExperiments(const CampaignSpec& spec,
       }
       if (warnings) {
         warnings->push_back({"line " + std::to_string(line), "csv.violates_constraint",
-                             "row violates a constraint; imported with the flag "
-                             "violates_constraint"});
+                             "row violates " + DescribeViolations(spec, raw) +
+                                 "; imported with the flag violates_constraint"});
       }
     }
     experiments.push_back(std::move(e));

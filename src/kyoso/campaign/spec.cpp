@@ -4,8 +4,10 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdlib>
+#include <iomanip>
 #include <limits>
 #include <set>
+#include <sstream>
 
 #include "kyoso/base/error.h"
 #include "kyoso/base/json_reader.h"
@@ -350,6 +352,20 @@ std::string UnknownObjectiveMessage(const CampaignSpec& spec, const std::string&
   const std::string guess = ClosestName(name, names);
   return "'" + name + "' is not an objective of campaign '" + spec.name + "' (objectives: " + list +
          ")" + (guess.empty() ? "" : "; did you mean '" + guess + "'?");
+}
+
+std::string DescribeViolations(const CampaignSpec& spec, const std::vector<double>& raw) {
+  std::string out;
+  const std::vector<double> snapped = spec.space.Snap(raw);  // as Space::IsFeasible checks it
+  for (const space::Constraint& c : spec.space.constraints()) {
+    const double slack = c.Slack(snapped);
+    if (c.Holds(slack)) continue;
+    std::ostringstream text;
+    text << "'" << c.text() << "'";
+    if (std::isfinite(slack)) text << " (off by " << std::setprecision(6) << slack << ")";
+    out += (out.empty() ? "" : "; ") + text.str();
+  }
+  return out;
 }
 
 }  // namespace kyoso::campaign
