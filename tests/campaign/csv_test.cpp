@@ -281,6 +281,55 @@ TEST(Csv, ConstraintViolationsAreImportedWithAFlagAndAWarning) {
   EXPECT_EQ(db->GetExperiment(c.id(), 2).flags, std::vector<std::string>({"violates_constraint"}));
 }
 
+// A file imported twice would add every row again as a second done experiment, which can never be
+// removed (nothing is deleted): by default such rows are refused with their line and the stored
+// experiment they repeat; "skip" imports only the new rows of a grown spreadsheet; "import"
+// imports them anyway.
+TEST(Csv, RowsAlreadyInTheCampaignAreRefusedSkippedOrImportedOnRequest) {
+  TempDb tmp;
+  auto db = tmp.Open();
+  const Campaign c = Init(*db, Ba122Spec(), "alice");
+  const std::string head = "heating_rate,max_temp,hold_time,jc\n";
+  const std::string first = head + "50,500,5,22\n50,550,5,9554\n";
+  ASSERT_EQ(ImportCsv(*db, c, first, {.by = "maria"}).ids.size(), 2u);
+
+  // The same file again: refused, nothing written, each row named with the experiment it repeats.
+  try {
+    ImportCsv(*db, c, first, {.by = "maria"});
+    ADD_FAILURE() << "a second import of the same file was accepted";
+  } catch (const InputError& e) {
+    ASSERT_EQ(e.issues().size(), 3u);
+    EXPECT_EQ(e.issues()[0].path, "line 2");
+    EXPECT_EQ(e.issues()[0].code, "csv.duplicate_row");
+    EXPECT_EQ(e.issues()[0].message.rfind("same conditions and results as experiment #1 (import, "
+                                          "maria, ",
+                                          0),
+              0u)
+        << e.issues()[0].message;
+    EXPECT_EQ(e.issues()[1].path, "line 3");
+    EXPECT_NE(e.issues()[2].message.find("2 of 2 rows are already in the campaign"),
+              std::string::npos);
+  }
+  EXPECT_EQ(List(*db, c).size(), 2u);
+
+  // The spreadsheet grew by one row (and one old row was re-measured with another value: new).
+  const std::string grown = first + "50,600,5,101076\n50,550,5,9600\n";
+  const ImportOutcome skipped =
+      ImportCsv(*db, c, grown, {.by = "maria", .duplicates = DuplicateRows::kSkip});
+  EXPECT_EQ(skipped.skipped_lines, std::vector<int>({2, 3}));
+  EXPECT_EQ(skipped.ids, std::vector<store::ExperimentId>({3, 4}));
+  ExpectClose(db->GetExperiment(c.id(), 3).results.at("jc").value, 101076, 0, 0);
+  ExpectClose(db->GetExperiment(c.id(), 4).results.at("jc").value, 9600, 0, 0);
+
+  // A genuine repeat that gave the same value: imported again on request.
+  const ImportOutcome again = ImportCsv(*db, c, head + "50,500,5,22\n",
+                                        {.by = "ken", .duplicates = DuplicateRows::kImport});
+  EXPECT_EQ(again.ids, std::vector<store::ExperimentId>({5}));
+  EXPECT_EQ(List(*db, c).size(), 5u);
+  EXPECT_EQ(ParseDuplicateRows("skip"), DuplicateRows::kSkip);
+  EXPECT_EQ(ParseDuplicateRows("sometimes"), std::nullopt);
+}
+
 TEST(CsvRecords, ParsesQuotesEmbeddedNewlinesAndCrLf) {
   const std::vector<CsvRecord> r = ParseCsvRecords(
       "\xEF\xBB\xBF"

@@ -190,6 +190,17 @@ TEST_F(Cli, ExportThenImportIntoAFreshDatabaseRoundTrips) {
   run = Kyoso({"export", "--format", "boxvia", "--db", "copy.db", "--json"});
   EXPECT_EQ(run.Json()["csv"], Read("out.csv"));
   EXPECT_EQ(run.Json()["rows"], 3);
+  // The same file imported twice is refused (docs/csv.md); --duplicates skip imports only the
+  // rows that are new.
+  ExpectError({"import", "in.csv", "--json"}, 2, "csv.duplicate_row");
+  Write("grown.csv",
+        "heating_rate,max_temp,hold_time,jc\n50,550,5,9554\n50,600,5,101076\n25,600,5,87151\n"
+        "50,650,5,20918\n");
+  run = Kyoso({"import", "grown.csv", "--duplicates", "skip", "--json"});
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  EXPECT_EQ(run.Json()["imported"], 1);
+  EXPECT_EQ(run.Json()["skipped_lines"], nlohmann::json({2, 3, 4}));
+  ExpectError({"import", "grown.csv", "--duplicates", "maybe", "--json"}, 2, "cli.bad_option");
 }
 
 TEST_F(Cli, ErrorsHaveStableCodesAndExitCodes) {

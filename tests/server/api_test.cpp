@@ -293,13 +293,28 @@ TEST_F(ApiTest, CsvImportIsAllOrNothingAndExportRoundTrips) {
   ASSERT_EQ(good.status, 201) << good.text;
   EXPECT_EQ(good.body["imported"], 2);
   EXPECT_EQ(good.body["layout"], "boxvia");
+  // The same file again: 400 csv.duplicate_row, nothing written; "duplicates": "skip" imports
+  // only the new row.
+  const Answer twice =
+      Call("POST", "/api/campaigns/sps/import",
+           {{"csv", "heating_rate,max_temp,hold_time,jc\n20,550,5,1\n30,560,5,2\n"}});
+  EXPECT_EQ(twice.status, 400);
+  EXPECT_EQ(twice.body["error"]["code"], "csv.duplicate_row");
+  EXPECT_EQ(NumExperiments(), 2u);
+  const Answer skip = Call("POST", "/api/campaigns/sps/import",
+                           {{"csv", "heating_rate,max_temp,hold_time,jc\n20,550,5,1\n40,570,5,3\n"},
+                            {"duplicates", "skip"}});
+  ASSERT_EQ(skip.status, 201) << skip.text;
+  EXPECT_EQ(skip.body["imported"], 1);
+  EXPECT_EQ(skip.body["skipped_lines"], json({2}));
+  EXPECT_EQ(NumExperiments(), 3u);
   const Answer csv = Call("GET", "/api/campaigns/sps/export?format=boxvia");
   ASSERT_EQ(csv.status, 200);
   EXPECT_EQ(csv.text.rfind("heating_rate,max_temp,hold_time,jc", 0), 0u) << csv.text;
   EXPECT_EQ(Call("GET", "/api/campaigns/sps/export?format=xml").status, 400);
   const Answer compare = Call("GET", "/api/campaigns/sps/compare");
   ASSERT_EQ(compare.status, 200);
-  EXPECT_EQ(compare.body["measured"], 2);
+  EXPECT_EQ(compare.body["measured"], 3);
 }
 
 TEST_F(ApiTest, ALockedDatabaseAnswers503WithRetryAfterAndWritesNothing) {

@@ -238,11 +238,9 @@ std::string ExportCsv(store::Store& store, const Campaign& campaign, CsvLayout l
   return out.str();
 }
 
-std::vector<store::NewExperiment> ParseCsvExperiments(const CampaignSpec& spec,
-                                                      const std::string& text,
-                                                      const ImportOptions& options,
-                                                      CsvLayout* layout_used,
-                                                      std::vector<Issue>* warnings) {
+std::vector<store::NewExperiment> ParseCsvExperiments(
+    const CampaignSpec& spec, const std::string& text, const ImportOptions& options,
+    CsvLayout* layout_used, std::vector<Issue>* warnings, std::vector<int>* row_lines) {
   const std::vector<CsvRecord> records = ParseCsvRecords(text);
   if (records.empty()) throw InputError("line 1", "csv.empty", "the file has no header line");
   const CsvRecord& head = records.front();
@@ -506,20 +504,106 @@ std::vector<store::NewExperiment> ParseCsvExperiments(const CampaignSpec& spec,
       }
     }
     experiments.push_back(std::move(e));
+    if (row_lines) row_lines->push_back(line);
   }
   issues.ThrowIfAny();
   return experiments;
 }
 
+std::string ToString(DuplicateRows duplicates) {
+  switch (duplicates) {
+    case DuplicateRows::kRefuse:
+      return "refuse";
+    case DuplicateRows::kSkip:
+      return "skip";
+    case DuplicateRows::kImport:
+      return "import";
+  }
+  return "refuse";
+}
+
+std::optional<DuplicateRows> ParseDuplicateRows(const std::string& text) {
+  if (text == "refuse") return DuplicateRows::kRefuse;
+  if (text == "skip") return DuplicateRows::kSkip;
+  if (text == "import") return DuplicateRows::kImport;
+  return std::nullopt;
+}
+
+namespace {
+
+// A row is already in the campaign when an experiment has the same parameters, status and
+// measured values (who and when may differ: a second import records its own).
+bool SameRecord(const store::Experiment& stored, const store::NewExperiment& row) {
+  if (stored.status != row.status || stored.params != row.params ||
+      stored.results.size() != row.results.size()) {
+    return false;
+  }
+  for (const auto& [objective, m] : row.results) {
+    const auto it = stored.results.find(objective);
+    if (it == stored.results.end() || it->second.value != m.value) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
 ImportOutcome ImportCsv(store::Store& store, const Campaign& campaign, const std::string& text,
                         const ImportOptions& options) {
   ImportOutcome outcome;
+  std::vector<int> lines;
   const std::vector<store::NewExperiment> rows =
-      ParseCsvExperiments(campaign.spec, text, options, &outcome.layout, &outcome.warnings);
+      ParseCsvExperiments(campaign.spec, text, options, &outcome.layout, &outcome.warnings, &lines);
   if (rows.empty()) return outcome;
   store.Transaction([&](store::Store& tx) {
-    outcome.ids = tx.InsertExperiments(campaign.id(), rows, options.by).ids;
+    outcome.skipped_lines.clear();
+    std::vector<store::NewExperiment> keep;
+    if (options.duplicates == DuplicateRows::kImport) {
+      keep = rows;
+    } else {
+      // Read inside the write transaction, so a concurrent import cannot slip in between.
+      const std::vector<store::Experiment> stored = tx.ListExperiments(campaign.id());
+      IssueList issues;
+      constexpr int kMaxListed = 10;  // a whole file imported twice: name a few rows, count all
+      int num_duplicates = 0;
+      for (std::size_t r = 0; r < rows.size(); ++r) {
+        const auto match = std::find_if(stored.begin(), stored.end(),
+                                        [&](const auto& e) { return SameRecord(e, rows[r]); });
+        if (match == stored.end()) {
+          keep.push_back(rows[r]);
+          continue;
+        }
+        if (options.duplicates == DuplicateRows::kSkip) {
+          outcome.skipped_lines.push_back(lines[r]);
+          continue;
+        }
+        if (++num_duplicates <= kMaxListed) {
+          issues.Add("line " + std::to_string(lines[r]), "csv.duplicate_row",
+                     "same conditions and results as experiment #" + std::to_string(match->id) +
+                         " (" + store::ToString(match->source) + ", " + match->proposer + ", " +
+                         match->created_at.substr(0, 10) + ")");
+        }
+      }
+      if (num_duplicates > 0) {
+        issues.Add("", "csv.duplicate_row",
+                   std::to_string(num_duplicates) + " of " + std::to_string(rows.size()) +
+                       " rows are already in the campaign (was the file imported before?); "
+                       "nothing was imported. Remove those rows, or import with duplicates "
+                       "'skip' (only the new rows) or 'import' (again): `kyoso import "
+                       "--duplicates skip`, or \"duplicates\": \"skip\" over HTTP");
+      }
+      issues.ThrowIfAny();
+    }
+    if (!keep.empty()) outcome.ids = tx.InsertExperiments(campaign.id(), keep, options.by).ids;
   });
+  // Warnings of skipped rows do not concern what was imported.
+  if (!outcome.skipped_lines.empty()) {
+    std::erase_if(outcome.warnings, [&](const Issue& w) {
+      for (int line : outcome.skipped_lines) {
+        if (w.path == "line " + std::to_string(line)) return true;
+      }
+      return false;
+    });
+  }
   return outcome;
 }
 

@@ -490,7 +490,8 @@ void RegisterCampaignApi(Server& server, const ApiOptions& options) {
 
   server.AddRoute(
       Method::kPost, std::string(kCampaign) + "/import",
-      "CSV import, all or nothing (kyoso import): {csv, layout}", [o](const ApiRequest& request) {
+      "CSV import, all or nothing (kyoso import): {csv, layout, duplicates}",
+      [o](const ApiRequest& request) {
         const nlohmann::json body = request.JsonBody();
         IssueList issues;
         ObjectReader reader(body, "", issues);
@@ -503,6 +504,13 @@ void RegisterCampaignApi(Server& server, const ApiOptions& options) {
             reader.AddIssue("layout", "request.format", "layout is boxvia or full");
           }
         }
+        if (auto text = reader.String("duplicates")) {
+          if (auto duplicates = campaign::ParseDuplicateRows(*text)) {
+            import.duplicates = *duplicates;
+          } else {
+            reader.AddIssue("duplicates", "request.choice", "duplicates is refuse, skip or import");
+          }
+        }
         reader.CheckNoUnknownKeys();
         issues.ThrowIfAny();
         auto store = Open(o);
@@ -511,6 +519,7 @@ void RegisterCampaignApi(Server& server, const ApiOptions& options) {
         return ApiResponse::Json({{"layout", campaign::ToString(outcome.layout)},
                                   {"ids", outcome.ids},
                                   {"imported", outcome.ids.size()},
+                                  {"skipped_lines", outcome.skipped_lines},
                                   {"warnings", IssuesJson(outcome.warnings)}},
                                  201);
       });
