@@ -323,6 +323,14 @@ TEST_F(Cli, SharedParametersMakeOneFurnaceBatch) {
     EXPECT_EQ(e["batch_id"], j["batch_id"]);
   }
   ExpectError({"suggest", "--shared", "pressure", "--json"}, 2, "suggest.options");
+  // --by names who asked in the rationale (the proposer stays the engine), as the HTTP API does.
+  const Outcome asked = Kyoso({"suggest", "--by", "maria", "--seed", "5", "--json"});
+  ASSERT_EQ(asked.exit_code, 0) << asked.err;
+  const nlohmann::json e = asked.Json()["experiments"][0];
+  EXPECT_EQ(e["proposer"], "kyoso-engine");
+  EXPECT_EQ(e["rationale"], "ei batch of 1 (" +
+                                asked.Json()["summary"]["termination"].get<std::string>() +
+                                ") (requested by maria)");
 }
 
 TEST_F(Cli, AddWarnsAboutAConstraintViolationButKeepsTheRecord) {

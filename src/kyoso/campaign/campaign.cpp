@@ -188,6 +188,8 @@ SuggestOutcome Suggest(store::Store& store, const Campaign& campaign, const Sugg
                               std::to_string(request.batch_size) + " (" +
                               result.summary.termination + ")"
                         : request.rationale;
+      if (!request.requested_by.empty())
+        e.rationale += " (requested by " + request.requested_by + ")";
       e.prediction = PredictionJson(spec, point.mean, point.stddev, point.acquisition,
                                     request.acquisition, summary_json);
       proposals.push_back(std::move(e));

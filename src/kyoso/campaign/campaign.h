@@ -60,7 +60,10 @@ struct SuggestRequest {
   std::optional<std::uint64_t> seed = {};  // default: derived from the number of experiments, so a
                                            // database state always gives the same suggestion
   std::string proposer = kEngineName;
-  std::string rationale = {};  // default: "<acquisition> batch of <q>"
+  std::string rationale = {};  // default: "<acquisition> batch of <q> (<termination>)"
+  // Who asked for the batch (the proposer is the engine): appended to the rationale as
+  // " (requested by NAME)" when not empty.
+  std::string requested_by = {};
   std::vector<std::string> Validate(const CampaignSpec& spec) const;  // every problem
 };
 

@@ -250,12 +250,9 @@ void RegisterCampaignApi(Server& server, const ApiOptions& options) {
           }
         }
         // The store records the engine as proposer and "who" of a suggestion; the person who
-        // asked is kept in the rationale (campaign::SuggestRequest has no requester field).
-        const std::string note = reader.String("rationale").value_or("");
-        req.rationale = (note.empty() ? optimize::ToString(req.acquisition) + " batch of " +
-                                            std::to_string(req.batch_size)
-                                      : note) +
-                        " (requested by " + request.user() + ")";
+        // asked is kept in the rationale, as `kyoso suggest --by` does.
+        req.rationale = reader.String("rationale").value_or("");
+        req.requested_by = request.user();
         reader.CheckNoUnknownKeys();
         for (const std::string& problem : req.Validate(c.spec)) {
           issues.Add("", "suggest.options", problem);
