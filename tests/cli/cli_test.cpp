@@ -352,6 +352,9 @@ TEST_F(Cli, DemoSaysTheLabIsSimulatedAndLeavesAUsableDatabase) {
   ASSERT_EQ(run.exit_code, 0) << run.err;
   EXPECT_NE(run.out.find("THE LAB IS SIMULATED"), std::string::npos);
   EXPECT_NE(run.out.find("kyoso suggest --db demo.db"), std::string::npos);
+  // The compare legend says what "improved" counts: measurements, not experiments.
+  EXPECT_NE(run.out.find("improved: share of the loop's measurements that beat"), std::string::npos)
+      << run.out;
   const Outcome list = Kyoso({"list", "--db", "demo.db", "--json"});
   EXPECT_EQ(list.Json()["experiments"].size(), 7u);  // 5 researcher + 2 engine
   const Outcome json = Kyoso({"demo", "--db", "demo2.db", "--rounds", "1", "--json"});
