@@ -243,6 +243,10 @@ TEST_F(Cli, ErrorsHaveStableCodesAndExitCodes) {
   ExpectError({"result", "1", "jc=abc", "--json"}, 2, "params.type");
   ExpectError({"withdraw", "1", "--json"}, 1, "store.reason_required");
   ExpectError({"start", "7", "--json"}, 1, "store.experiment_not_found");
+  // The campaign by its name, and the ids it has.
+  EXPECT_EQ(Kyoso({"result", "7", "jc=5"}).err,
+            "error[store.experiment_not_found]: campaign 'ba122-sps' has no experiment 7 (it has "
+            "only experiment 1)\n");
   ASSERT_EQ(Kyoso({"result", "1", "jc=5e4"}).exit_code, 0);
   ExpectError({"start", "1", "--json"}, 1, "store.bad_transition");
   ExpectError({"result", "1", "jc=6e4", "--json"}, 1, "store.already_measured");
