@@ -337,6 +337,31 @@ TEST_F(Cli, SharedParametersMakeOneFurnaceBatch) {
                                 ") (requested by maria)");
 }
 
+// `kyoso revise`: a researcher edits the engine's proposal before running it (as the web UI's
+// "edit a suggested row"), giving only the changed values.
+TEST_F(Cli, ReviseReplacesAProposalAndWithdrawsTheOriginal) {
+  InitBa122();
+  ASSERT_EQ(Kyoso({"suggest", "--batch", "2", "--seed", "1"}).exit_code, 0);
+  const Outcome run = Kyoso({"revise", "1", "--set", "max_temp=600", "--set", "hold_time=5", "--by",
+                             "bob", "--note", "furnace limit", "--json"});
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  const nlohmann::json j = run.Json();
+  EXPECT_EQ(j["experiment"]["id"], 3);
+  EXPECT_EQ(j["experiment"]["proposer"], "bob");
+  EXPECT_EQ(j["experiment"]["params"]["max_temp"], 600);
+  EXPECT_EQ(j["experiment"]["params"]["heating_rate"], j["replaces"]["params"]["heating_rate"]);
+  EXPECT_EQ(j["replaces"]["status"], "withdrawn");
+  EXPECT_EQ(j["replaces"]["reason"], "revised by bob before running; replaced by #3");
+  // Only a proposed experiment can be revised; a bad value writes nothing.
+  ExpectError({"revise", "1", "--set", "max_temp=610", "--json"}, 1, "revise.bad_transition");
+  ExpectError({"revise", "2", "--set", "max_temp=900", "--json"}, 2, "params.out_of_bounds");
+  EXPECT_EQ(Kyoso({"list", "--json"}).Json()["experiments"].size(), 3u);
+  const Outcome text = Kyoso({"revise", "2", "--set", "max_temp=590", "--by", "bob"});
+  ASSERT_EQ(text.exit_code, 0) << text.err;
+  EXPECT_EQ(text.out.rfind("added #4 proposed researcher bob:", 0), 0u) << text.out;
+  EXPECT_NE(text.out.find("withdrew #2 withdrawn engine kyoso-engine:"), std::string::npos);
+}
+
 TEST_F(Cli, AddWarnsAboutAConstraintViolationButKeepsTheRecord) {
   InitBa122();
   const Outcome run = Kyoso({"add", "--by", "bob", "--set", "heating_rate=50", "--set",

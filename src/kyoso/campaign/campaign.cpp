@@ -284,6 +284,39 @@ AddOutcome AddProposal(store::Store& store, const Campaign& campaign, const Prop
   return outcome;
 }
 
+ReviseOutcome Revise(store::Store& store, const Campaign& campaign, store::ExperimentId id,
+                     const Proposal& changes) {
+  if (!changes.params.is_object()) {
+    throw InputError("/params", "params.type", "parameters must be an object of name: value");
+  }
+  ReviseOutcome outcome;
+  store.Transaction([&](store::Store& tx) {
+    const store::Experiment original = tx.GetExperiment(campaign.id(), id);
+    if (original.status != store::Status::kProposed) {
+      throw Error("revise.bad_transition", "only a proposed experiment can be revised; #" +
+                                               std::to_string(id) + " is " +
+                                               store::ToString(original.status));
+    }
+    Proposal proposal = changes;
+    proposal.params = original.params;
+    for (auto it = changes.params.begin(); it != changes.params.end(); ++it) {
+      proposal.params[it.key()] = *it;
+    }
+    proposal.results.clear();
+    proposal.rationale = (changes.rationale.empty() ? std::string("revised") : changes.rationale) +
+                         " [revised from #" + std::to_string(id) + " by " +
+                         store::ToString(original.source) + " " + original.proposer + ": " +
+                         original.params.dump() + "]";
+    const AddOutcome added = AddProposal(tx, campaign, proposal);
+    outcome.experiment = added.experiment;
+    outcome.warnings = added.warnings;
+    outcome.replaces = Withdraw(tx, campaign, id, changes.by,
+                                "revised by " + changes.by + " before running; replaced by #" +
+                                    std::to_string(added.experiment.id));
+  });
+  return outcome;
+}
+
 store::Experiment Start(store::Store& store, const Campaign& campaign, store::ExperimentId id,
                         const std::string& who) {
   return store.Start(campaign.id(), id, DefaultWho(who));

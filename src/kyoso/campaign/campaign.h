@@ -103,6 +103,21 @@ struct AddOutcome {
 // flag "violates_constraint" and reported as a warning, never silently.
 AddOutcome AddProposal(store::Store& store, const Campaign& campaign, const Proposal& proposal);
 
+// Revises a proposed experiment before it is run (the web UI's "edit a suggested row", `kyoso
+// revise`): in ONE transaction, the original's parameters with `changes.params` laid over them
+// (only the changed values need to be given) become a new proposal by `changes.by` (source
+// researcher, with the model's prediction, rationale naming the original), and the original is
+// withdrawn with the reason "revised by WHO before running; replaced by #N", so what was first
+// proposed stays in the record and its history. Throws revise.bad_transition (store error, not
+// input) when the original is not proposed, and AddProposal's errors for the new values.
+struct ReviseOutcome {
+  store::Experiment experiment;  // the new proposal
+  store::Experiment replaces;    // the original, now withdrawn
+  std::vector<Issue> warnings;   // e.g. campaign.violates_constraint for the new values
+};
+ReviseOutcome Revise(store::Store& store, const Campaign& campaign, store::ExperimentId id,
+                     const Proposal& changes);
+
 // Thin, validated wrappers over the store's transitions (objective names are checked first).
 store::Experiment Start(store::Store& store, const Campaign& campaign, store::ExperimentId id,
                         const std::string& who);

@@ -80,6 +80,7 @@ void AddResultCommand(CLI::App& app, int& exit_code);
 void AddFailCommand(CLI::App& app, int& exit_code);
 void AddWithdrawCommand(CLI::App& app, int& exit_code);
 void AddCorrectCommand(CLI::App& app, int& exit_code);
+void AddReviseCommand(CLI::App& app, int& exit_code);
 void AddListCommand(CLI::App& app, int& exit_code);
 void AddShowCommand(CLI::App& app, int& exit_code);
 void AddBestCommand(CLI::App& app, int& exit_code);

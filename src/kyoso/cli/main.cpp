@@ -27,6 +27,7 @@ int main(int argc, char** argv) {
   kyoso::cli::AddFailCommand(app, exit_code);
   kyoso::cli::AddWithdrawCommand(app, exit_code);
   kyoso::cli::AddCorrectCommand(app, exit_code);
+  kyoso::cli::AddReviseCommand(app, exit_code);
   kyoso::cli::AddListCommand(app, exit_code);
   kyoso::cli::AddShowCommand(app, exit_code);
   kyoso::cli::AddBestCommand(app, exit_code);

@@ -95,41 +95,6 @@ nlohmann::json DetailJson(const campaign::ExperimentDetail& detail) {
   return json;
 }
 
-// Revises a proposed experiment before it is run (the UI's "edit a suggested row"): in ONE
-// transaction, the edited conditions become a new proposal by the researcher (with the model's
-// prediction for them) and the original is withdrawn with a reason naming its replacement, so
-// the engine's original stays in the record and its history. Composed of campaign use cases
-// (AddProposal, Withdraw); see docs/http-api.md, "revise".
-nlohmann::json Revise(store::Store& store, const campaign::Campaign& c, store::ExperimentId id,
-                      const nlohmann::json& params, const std::string& rationale,
-                      const std::string& who) {
-  nlohmann::json out;
-  store.Transaction([&](store::Store& s) {
-    const store::Experiment original = s.GetExperiment(c.id(), id);
-    if (original.status != store::Status::kProposed) {
-      throw Error("revise.bad_transition", "only a proposed experiment can be revised; #" +
-                                               std::to_string(id) + " is " +
-                                               store::ToString(original.status));
-    }
-    campaign::Proposal proposal;
-    proposal.params = params;
-    proposal.by = who;
-    proposal.rationale = (rationale.empty() ? std::string("revised") : rationale) +
-                         " [revised from #" + std::to_string(id) + " by " +
-                         store::ToString(original.source) + " " + original.proposer + ": " +
-                         original.params.dump() + "]";
-    const campaign::AddOutcome added = campaign::AddProposal(s, c, proposal);
-    const store::Experiment withdrawn =
-        campaign::Withdraw(s, c, id, who,
-                           "revised by " + who + " before running; replaced by #" +
-                               std::to_string(added.experiment.id));
-    out = {{"experiment", campaign::ExperimentJson(added.experiment)},
-           {"replaces", campaign::ExperimentJson(withdrawn)},
-           {"warnings", IssuesJson(added.warnings)}};
-  });
-  return out;
-}
-
 }  // namespace
 
 void RegisterCampaignApi(Server& server, const ApiOptions& options) {
@@ -431,8 +396,16 @@ void RegisterCampaignApi(Server& server, const ApiOptions& options) {
         issues.ThrowIfAny();
         auto store = Open(o);
         const campaign::Campaign c = campaign::Open(*store, request.PathParam(1));
-        return ApiResponse::Json(
-            Revise(*store, c, ExperimentIdParam(request), *params, rationale, request.user()), 201);
+        campaign::Proposal changes;
+        changes.params = *params;
+        changes.rationale = rationale;
+        changes.by = request.user();
+        const campaign::ReviseOutcome outcome =
+            campaign::Revise(*store, c, ExperimentIdParam(request), changes);
+        return ApiResponse::Json({{"experiment", campaign::ExperimentJson(outcome.experiment)},
+                                  {"replaces", campaign::ExperimentJson(outcome.replaces)},
+                                  {"warnings", IssuesJson(outcome.warnings)}},
+                                 201);
       });
 
   server.AddRoute(
