@@ -152,6 +152,11 @@ TEST_F(Cli, TheWholeLoopFromSuggestToCompare) {
   ASSERT_GE(j["history"].size(), 4u);
   EXPECT_EQ(j["history"].back()["action"], "correct");
   EXPECT_EQ(j["history"].back()["old"]["value"], 2.5e4);
+  // The human history reads as changes: "status  proposed -> running", "correct jc  old -> new".
+  run = Kyoso({"show", "1"});
+  EXPECT_NE(run.out.find("  lab  status  proposed -> running\n"), std::string::npos) << run.out;
+  EXPECT_NE(run.out.find("  correct jc  25000 -> 26000  (probe recalibrated)\n"), std::string::npos)
+      << run.out;
   // best and compare.
   run = Kyoso({"best", "--json"});
   EXPECT_EQ(run.Json()["experiment"]["id"], 3);
