@@ -584,12 +584,14 @@ ImportOutcome ImportCsv(store::Store& store, const Campaign& campaign, const std
         }
       }
       if (num_duplicates > 0) {
-        issues.Add("", "csv.duplicate_row",
-                   std::to_string(num_duplicates) + " of " + std::to_string(rows.size()) +
-                       " rows are already in the campaign (was the file imported before?); "
-                       "nothing was imported. Remove those rows, or import with duplicates "
-                       "'skip' (only the new rows) or 'import' (again): `kyoso import "
-                       "--duplicates skip`, or \"duplicates\": \"skip\" over HTTP");
+        issues.Add(
+            "", "csv.duplicate_row",
+            std::to_string(num_duplicates) + " of " + std::to_string(rows.size()) +
+                " rows are already in the campaign (was the file imported before?); "
+                "nothing was imported. Remove those rows, or import with duplicates "
+                "'skip' (only the new rows) or 'import' (again): `kyoso import "
+                "--duplicates skip`, the web UI's import select, or \"duplicates\": \"skip\" over "
+                "HTTP");
       }
       issues.ThrowIfAny();
     }
