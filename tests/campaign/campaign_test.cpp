@@ -214,6 +214,30 @@ TEST(Suggest, RecomputesWhenAnotherWriterChangesTheDataWhileTheEngineThinks) {
   EXPECT_EQ(List(*db, c).size(), 8u);  // 5 measured + bob's + the batch, nothing lost
 }
 
+// Ctrl-C in `kyoso suggest` cancels through the progress sink: a batch cut short is not the one
+// asked for, so nothing is stored.
+TEST(Suggest, ACancelledSuggestionStoresNothing) {
+  TempDb tmp;
+  auto db = tmp.Open();
+  const Campaign c = Init(*db, Ba122Spec(), "alice");
+  for (double temp : {500.0, 550.0, 600.0, 650.0, 700.0, 620.0}) AddMeasured(*db, c, 50, temp, 5);
+  const std::size_t before = List(*db, c).size();
+  int num_events = 0;
+  FunctionProgress cancel([&](const ProgressEvent&) {
+    ++num_events;
+    return false;
+  });
+  SuggestRequest request;
+  request.batch_size = 3;
+  request.seed = 4;
+  const SuggestOutcome out = Suggest(*db, c, request, &cancel);
+  EXPECT_GT(num_events, 0);
+  EXPECT_EQ(out.summary.termination, "cancelled");
+  EXPECT_TRUE(out.experiments.empty());
+  EXPECT_FALSE(out.batch_id.has_value());
+  EXPECT_EQ(List(*db, c).size(), before);
+}
+
 TEST(Suggest, RejectsBadRequestsBeforeWriting) {
   TempDb tmp;
   auto db = tmp.Open();

@@ -175,8 +175,10 @@ SuggestOutcome Suggest(store::Store& store, const Campaign& campaign, const Sugg
           "' below one tenth of the smallest positive one were modelled at that floor (log scale)");
     }
     outcome.summary = result.summary;
-    const nlohmann::json summary_json = result.summary.ToJson();
     std::vector<store::NewExperiment> proposals;
+    // A cancelled batch is not what was asked for: store none of its points.
+    if (result.summary.termination == "cancelled") return proposals;
+    const nlohmann::json summary_json = result.summary.ToJson();
     for (const optimize::SuggestedPoint& point : result.points) {
       store::NewExperiment e;
       e.params = RawToParams(spec, point.params);

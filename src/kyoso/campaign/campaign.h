@@ -80,7 +80,9 @@ struct SuggestOutcome {
 // pending points (proposed/running), asks optimize::Suggest, and stores the proposals (source
 // engine, prediction with summary, one new batch id) in one transaction. If another writer changed
 // the campaign's data while the engine was thinking, it recomputes (up to 3 times). With fewer
-// points than the engine's threshold the proposals are its initial space-filling design.
+// points than the engine's threshold the proposals are its initial space-filling design. When
+// `progress` cancels (Ctrl-C in the CLI), nothing is stored: no experiments, and
+// summary.termination is "cancelled".
 SuggestOutcome Suggest(store::Store& store, const Campaign& campaign, const SuggestRequest& request,
                        ProgressSink* progress = nullptr);
 

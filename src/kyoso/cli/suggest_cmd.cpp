@@ -70,7 +70,11 @@ void AddSuggestCommand(CLI::App& app, int& exit_code) {
       auto db = OpenDatabase(args->options.common);
       const campaign::Campaign c = campaign::Open(*db, args->options.campaign);
       TerminalProgress progress(!args->options.common.json);
+      CatchInterrupt();
       const campaign::SuggestOutcome outcome = campaign::Suggest(*db, c, request, &progress);
+      if (outcome.summary.termination == "cancelled") {
+        throw Error("cli.interrupted", "interrupted (Ctrl-C): no suggestion was stored");
+      }
       if (args->options.common.json) {
         nlohmann::json experiments = nlohmann::json::array();
         for (const store::Experiment& e : outcome.experiments) {
