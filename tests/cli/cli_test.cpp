@@ -399,6 +399,11 @@ TEST_F(Cli, DemoSaysTheLabIsSimulatedAndLeavesAUsableDatabase) {
   const Outcome again = Kyoso({"demo", "--db", "demo.db", "--json"});
   EXPECT_EQ(again.exit_code, 1);
   EXPECT_EQ(again.Error()["error"]["code"], "store.duplicate_campaign");
+  // Without --json it says so before printing anything else, and how to get a fresh demo.
+  const Outcome text = Kyoso({"demo", "--db", "demo.db"});
+  EXPECT_EQ(text.exit_code, 1);
+  EXPECT_TRUE(text.out.empty()) << text.out;
+  EXPECT_NE(text.err.find("use another --db (or delete the file)"), std::string::npos) << text.err;
 }
 
 }  // namespace
