@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 
 #include "kyoso/base/json_reader.h"
@@ -89,6 +90,34 @@ TEST(ParseSpec, ReportsEveryProblemAtItsJsonPath) {
   for (const std::string& e : expected) {
     EXPECT_NE(std::find(issues.begin(), issues.end(), e), issues.end()) << e;
   }
+}
+
+// A misspelt key names the key meant; a bound written with its unit says where the unit goes.
+TEST(ParseSpec, MessagesSuggestTheIntendedKeyAndWhereTheUnitGoes) {
+  const nlohmann::json spec = ParseJson(R"({
+    "name": "sps", "descripton": "typo",
+    "parameters": [
+      {"name": "heating_rate", "type": "continuous", "low": "10 degC/min", "high": 100},
+      {"name": "hold_time", "type": "continuous", "low": 1, "high": 60, "units": "min"}],
+    "objectives": [{"name": "jc", "direction": "maximize", "scael": "log"}]})");
+  std::vector<std::string> messages;
+  try {
+    ParseSpec(spec);
+  } catch (const InputError& e) {
+    for (const Issue& issue : e.issues()) messages.push_back(issue.path + ": " + issue.message);
+  }
+  std::string all;
+  for (const std::string& m : messages) all += m + "\n";
+  const auto has = [&](const std::string& text) {
+    return std::find(messages.begin(), messages.end(), text) != messages.end();
+  };
+  EXPECT_TRUE(
+      has("/parameters/0/low: expected a number, found string (write the number alone; "
+          "the unit goes in \"unit\")"))
+      << all;
+  EXPECT_TRUE(has("/parameters/1/units: unknown key 'units'; did you mean 'unit'?")) << all;
+  EXPECT_TRUE(has("/objectives/0/scael: unknown key 'scael'; did you mean 'scale'?")) << all;
+  EXPECT_TRUE(has("/descripton: unknown key 'descripton'; did you mean 'description'?")) << all;
 }
 
 TEST(ParseSpec, RequiresParametersAndAtLeastOneObjective) {

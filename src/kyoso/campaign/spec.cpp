@@ -37,6 +37,46 @@ bool IsIdentifier(const std::string& name) {
   return true;
 }
 
+// The keys each object of a spec may have (docs/spec.md), for "did you mean" hints.
+const std::vector<std::string>& KeysAt(const std::string& path) {
+  static const std::vector<std::string> kRoot = {"name", "description", "parameters", "objectives",
+                                                 "constraints"};
+  static const std::vector<std::string> kParameter = {"name", "type",  "low",     "high",
+                                                      "step", "scale", "choices", "unit"};
+  static const std::vector<std::string> kObjective = {"name", "direction", "unit", "scale",
+                                                      "noise"};
+  static const std::vector<std::string> kNone;
+  const std::size_t slashes = static_cast<std::size_t>(std::count(path.begin(), path.end(), '/'));
+  if (slashes == 1) return kRoot;
+  if (slashes == 3 && path.starts_with("/parameters/")) return kParameter;
+  if (slashes == 3 && path.starts_with("/objectives/")) return kObjective;
+  return kNone;
+}
+
+// Adds to the issues of a spec what a person needs to fix them: the key a misspelt one most
+// likely meant ("units" -> "unit"), and for a bound written with its unit ("low": "10 degC/min")
+// that the number goes alone, the unit in "unit".
+std::vector<Issue> WithHints(const nlohmann::json& json, std::vector<Issue> issues) {
+  for (Issue& issue : issues) {
+    if (issue.path.empty() || issue.path[0] != '/') continue;
+    const std::string key = issue.path.substr(issue.path.rfind('/') + 1);
+    if (issue.code == "spec.unknown_key") {
+      const std::string guess = ClosestName(key, KeysAt(issue.path));
+      if (!guess.empty()) issue.message += "; did you mean '" + guess + "'?";
+    } else if (issue.code == "spec.type" && issue.path.starts_with("/parameters/") &&
+               (key == "low" || key == "high" || key == "step")) {
+      try {
+        if (json.at(nlohmann::json::json_pointer(issue.path)).is_string()) {
+          issue.message += " (write the number alone; the unit goes in \"unit\")";
+        }
+      } catch (const nlohmann::json::exception&) {
+        // The path does not resolve: no hint.
+      }
+    }
+  }
+  return issues;
+}
+
 }  // namespace
 
 std::string ToString(optimize::Direction direction) {
@@ -157,7 +197,7 @@ CampaignSpec ParseSpec(const nlohmann::json& json) {
     }
   }
   root.CheckNoUnknownKeys();
-  issues.ThrowIfAny();
+  if (!issues.empty()) throw InputError(WithHints(json, issues.issues()));
   return spec;
 }
 
