@@ -214,6 +214,30 @@ TEST(Suggest, RecomputesWhenAnotherWriterChangesTheDataWhileTheEngineThinks) {
   EXPECT_EQ(List(*db, c).size(), 8u);  // 5 measured + bob's + the batch, nothing lost
 }
 
+// Ctrl-C in `kyoso suggest` cancels through the progress sink: a batch cut short is not the one
+// asked for, so nothing is stored.
+TEST(Suggest, ACancelledSuggestionStoresNothing) {
+  TempDb tmp;
+  auto db = tmp.Open();
+  const Campaign c = Init(*db, Ba122Spec(), "alice");
+  for (double temp : {500.0, 550.0, 600.0, 650.0, 700.0, 620.0}) AddMeasured(*db, c, 50, temp, 5);
+  const std::size_t before = List(*db, c).size();
+  int num_events = 0;
+  FunctionProgress cancel([&](const ProgressEvent&) {
+    ++num_events;
+    return false;
+  });
+  SuggestRequest request;
+  request.batch_size = 3;
+  request.seed = 4;
+  const SuggestOutcome out = Suggest(*db, c, request, &cancel);
+  EXPECT_GT(num_events, 0);
+  EXPECT_EQ(out.summary.termination, "cancelled");
+  EXPECT_TRUE(out.experiments.empty());
+  EXPECT_FALSE(out.batch_id.has_value());
+  EXPECT_EQ(List(*db, c).size(), before);
+}
+
 TEST(Suggest, RejectsBadRequestsBeforeWriting) {
   TempDb tmp;
   auto db = tmp.Open();
@@ -268,6 +292,45 @@ TEST(AddProposal, RejectsInvalidParametersAndFlagsConstraintViolations) {
   EXPECT_EQ(out.experiment.flags, std::vector<std::string>({"violates_constraint"}));
   ASSERT_EQ(out.warnings.size(), 1u);
   EXPECT_EQ(out.warnings[0].code, "campaign.violates_constraint");
+}
+
+// Revise = the researcher's edit of a proposal before it runs: only the changed values are given,
+// the others are kept; the original stays in the record, withdrawn with a reason naming its
+// replacement; nothing is written when the new values are invalid or the original already ran.
+TEST(Revise, KeepsTheOriginalWithdrawnAndTheUnchangedValues) {
+  TempDb tmp;
+  auto db = tmp.Open();
+  const Campaign c = Init(*db, Ba122Spec(), "alice");
+  SuggestRequest request;
+  request.batch_size = 2;
+  request.seed = 3;
+  const std::vector<store::Experiment> engine = Suggest(*db, c, request).experiments;
+  Proposal changes;
+  changes.by = "bob";
+  changes.params = {{"max_temp", 600}};
+  changes.rationale = "our furnace tops out at 600";
+  const ReviseOutcome out = Revise(*db, c, engine[0].id, changes);
+  EXPECT_EQ(out.experiment.id, 3);
+  EXPECT_EQ(out.experiment.source, store::Source::kResearcher);
+  EXPECT_EQ(out.experiment.proposer, "bob");
+  EXPECT_EQ(out.experiment.params["max_temp"], 600);
+  EXPECT_EQ(out.experiment.params["heating_rate"], engine[0].params["heating_rate"]);
+  EXPECT_EQ(out.experiment.params["hold_time"], engine[0].params["hold_time"]);
+  EXPECT_EQ(
+      out.experiment.rationale.rfind("our furnace tops out at 600 [revised from #1 by engine", 0),
+      0u)
+      << out.experiment.rationale;
+  EXPECT_EQ(out.replaces.status, store::Status::kWithdrawn);
+  EXPECT_EQ(out.replaces.params, engine[0].params);  // the engine's original is kept
+  EXPECT_EQ(out.replaces.reason, "revised by bob before running; replaced by #3");
+  // Invalid new values, an unknown id, or an original that is no longer proposed: nothing written.
+  changes.params = {{"max_temp", 900}};
+  EXPECT_EQ(CodeOf([&] { Revise(*db, c, engine[1].id, changes); }), "params.out_of_bounds");
+  EXPECT_EQ(CodeOf([&] { Revise(*db, c, 99, changes); }), "store.experiment_not_found");
+  changes.params = {{"max_temp", 610}};
+  EXPECT_EQ(CodeOf([&] { Revise(*db, c, engine[0].id, changes); }), "revise.bad_transition");
+  EXPECT_EQ(List(*db, c).size(), 3u);
+  EXPECT_EQ(db->GetExperiment(c.id(), engine[1].id).status, store::Status::kProposed);
 }
 
 TEST(Lifecycle, StartResultCorrectFailWithdrawKeepEveryChangeInHistory) {

@@ -7,6 +7,7 @@
 #include <fstream>
 #include <iterator>
 
+#include "kyoso/campaign/compare.h"
 #include "kyoso/campaign/demo.h"
 #include "support/expect_close.h"
 #include "temp_db.h"
@@ -93,6 +94,51 @@ TEST(Csv, FullLayoutRoundTripGivesTheSameData) {
   EXPECT_EQ(db2->GetExperiment(c2.id(), 2).reason, "die cracked, \"badly\"");
 }
 
+// A log-scale objective's predictions are exported as mean/stddev of ln(value); importing them back
+// must keep them on that scale, or `compare` computes z = (measured - ln-mean) / stddev (a z of
+// ~3e4 was seen on a re-imported Ba122 campaign before this was fixed).
+TEST(Csv, FullLayoutRoundTripKeepsLogScalePredictionsAndTheirCalibration) {
+  TempDb tmp;
+  auto db = tmp.Open();
+  const Campaign c = Init(*db, Ba122Spec(), "alice");  // jc has "scale": "log"
+  std::ifstream in(std::string(KYOSO_SOURCE_DIR) + "/examples/ba122/sps_boxvia.csv");
+  const std::string boxvia((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  ImportCsv(*db, c, boxvia, {.by = "notebook"});
+  SuggestRequest request;
+  request.batch_size = 2;
+  request.seed = 11;
+  const std::vector<store::Experiment> engine = Suggest(*db, c, request).experiments;
+  ASSERT_EQ(engine.size(), 2u);
+  store::Measurement m;
+  m.value = 9.0e4;
+  RecordResults(*db, c, engine[0].id, {{"jc", m}}, "lab");
+  m.value = 5.0e4;
+  RecordResults(*db, c, engine[1].id, {{"jc", m}}, "lab");
+
+  auto db2 = tmp.Open("copy.db");
+  const Campaign c2 = Init(*db2, Ba122Spec(), "alice");
+  ImportCsv(*db2, c2, ExportCsv(*db, c, CsvLayout::kFull), {});
+  for (const store::Experiment& e : engine) {
+    const nlohmann::json a = db->GetExperiment(c.id(), e.id).prediction.at("jc");
+    const nlohmann::json b = db2->GetExperiment(c2.id(), e.id).prediction.at("jc");
+    ASSERT_EQ(a.at("scale"), "log");
+    ASSERT_EQ(b.value("scale", ""), "log");  // was missing: compare then took ln-means as values
+    // The CSV holds the shortest decimal that reads back as the same double: exact round trip.
+    for (const char* key : {"mean", "stddev", "median", "lower", "upper"}) {
+      ExpectClose(b.at(key).get<double>(), a.at(key).get<double>(), 1e-15, 0);
+    }
+  }
+  // Invariant: the calibration of the engine's loop is the same in the copy.
+  const Comparison before = Compare(c.spec, List(*db, c));
+  const Comparison after = Compare(c2.spec, List(*db2, c2));
+  ASSERT_EQ(before.loops.front().label, "engine");
+  ASSERT_EQ(after.loops.front().label, "engine");
+  EXPECT_EQ(after.loops.front().calibration.count, 2);
+  ExpectClose(after.loops.front().calibration.rms_z, before.loops.front().calibration.rms_z, 1e-12,
+              0);
+  EXPECT_LT(after.loops.front().calibration.rms_z, 10.0);
+}
+
 TEST(Csv, BoxviaLayoutRoundTripGivesTheSameData) {
   TempDb tmp;
   auto db = tmp.Open();
@@ -167,6 +213,44 @@ TEST(Csv, EveryImportErrorNamesItsLineAndColumn) {
             std::vector<std::string>({"line 2, column jc csv.missing_objective"}));
 }
 
+// The first message a lab user reads must say how to fix the file: the intended column for a typo
+// or a unit in the header, commas for a ';'-separated spreadsheet export, and the spec's unit for
+// a cell typed with its unit.
+TEST(Csv, ImportMessagesSayHowToFixTheFile) {
+  const CampaignSpec spec = ParseSpec(Ba122Spec());
+  const auto messages = [&](const std::string& text) {
+    std::vector<std::string> out;
+    try {
+      ParseCsvExperiments(spec, text, {}, nullptr, nullptr);
+    } catch (const InputError& e) {
+      for (const Issue& issue : e.issues()) out.push_back(issue.path + ": " + issue.message);
+    }
+    return out;
+  };
+  const std::string expected = " (expected heating_rate, max_temp, hold_time, jc)";
+  std::vector<std::string> m = messages("heating_rate,max_tmp,hold_time,jc\n50,600,5,1e5\n");
+  ASSERT_FALSE(m.empty());
+  EXPECT_EQ(m[0], "line 1, column max_tmp: unknown column 'max_tmp'" + expected +
+                      "; did you mean 'max_temp'?");
+  m = messages("heating_rate (degC/min),max_temp,hold_time,jc\n50,600,5,1e5\n");
+  ASSERT_FALSE(m.empty());
+  EXPECT_EQ(m[0],
+            "line 1, column heating_rate (degC/min): unknown column 'heating_rate (degC/min)'" +
+                expected +
+                "; did you mean 'heating_rate'? (units belong in the spec, not in the header)");
+  m = messages("heating_rate;max_temp;hold_time;jc\n50;600;5;1e5\n");
+  ASSERT_FALSE(m.empty());
+  EXPECT_NE(m[0].find("the file seems separated by ';', kyoso reads comma-separated CSV"),
+            std::string::npos)
+      << m[0];
+  m = messages("heating_rate,max_temp,hold_time,jc\n50 degC/min,600,5,1e5\n50,600,5,\"9,5e4\"\n");
+  EXPECT_EQ(m, std::vector<std::string>(
+                   {"line 2, column heating_rate: '50 degC/min' is not a number (write the number "
+                    "alone; the column's unit, degC/min, comes from the spec)",
+                    "line 3, column jc: '9,5e4' is not a number (use a decimal point: 98.1, not "
+                    "98,1)"}));
+}
+
 TEST(Csv, ImportIsAllOrNothing) {
   TempDb tmp;
   auto db = tmp.Open();
@@ -189,8 +273,61 @@ TEST(Csv, ConstraintViolationsAreImportedWithAFlagAndAWarning) {
   ASSERT_EQ(out.warnings.size(), 1u);
   EXPECT_EQ(out.warnings[0].path, "line 3");
   EXPECT_EQ(out.warnings[0].code, "csv.violates_constraint");
+  // Which constraint, and by how much: 650 - 20*1 - 600 = 30.
+  EXPECT_EQ(out.warnings[0].message,
+            "row violates 'max_temp - 20*hold_time <= 600' (off by 30); imported with the flag "
+            "violates_constraint");
   EXPECT_TRUE(db->GetExperiment(c.id(), 1).flags.empty());
   EXPECT_EQ(db->GetExperiment(c.id(), 2).flags, std::vector<std::string>({"violates_constraint"}));
+}
+
+// A file imported twice would add every row again as a second done experiment, which can never be
+// removed (nothing is deleted): by default such rows are refused with their line and the stored
+// experiment they repeat; "skip" imports only the new rows of a grown spreadsheet; "import"
+// imports them anyway.
+TEST(Csv, RowsAlreadyInTheCampaignAreRefusedSkippedOrImportedOnRequest) {
+  TempDb tmp;
+  auto db = tmp.Open();
+  const Campaign c = Init(*db, Ba122Spec(), "alice");
+  const std::string head = "heating_rate,max_temp,hold_time,jc\n";
+  const std::string first = head + "50,500,5,22\n50,550,5,9554\n";
+  ASSERT_EQ(ImportCsv(*db, c, first, {.by = "maria"}).ids.size(), 2u);
+
+  // The same file again: refused, nothing written, each row named with the experiment it repeats.
+  try {
+    ImportCsv(*db, c, first, {.by = "maria"});
+    ADD_FAILURE() << "a second import of the same file was accepted";
+  } catch (const InputError& e) {
+    ASSERT_EQ(e.issues().size(), 3u);
+    EXPECT_EQ(e.issues()[0].path, "line 2");
+    EXPECT_EQ(e.issues()[0].code, "csv.duplicate_row");
+    EXPECT_EQ(e.issues()[0].message.rfind("same conditions and results as experiment #1 (import, "
+                                          "maria, ",
+                                          0),
+              0u)
+        << e.issues()[0].message;
+    EXPECT_EQ(e.issues()[1].path, "line 3");
+    EXPECT_NE(e.issues()[2].message.find("2 of 2 rows are already in the campaign"),
+              std::string::npos);
+  }
+  EXPECT_EQ(List(*db, c).size(), 2u);
+
+  // The spreadsheet grew by one row (and one old row was re-measured with another value: new).
+  const std::string grown = first + "50,600,5,101076\n50,550,5,9600\n";
+  const ImportOutcome skipped =
+      ImportCsv(*db, c, grown, {.by = "maria", .duplicates = DuplicateRows::kSkip});
+  EXPECT_EQ(skipped.skipped_lines, std::vector<int>({2, 3}));
+  EXPECT_EQ(skipped.ids, std::vector<store::ExperimentId>({3, 4}));
+  ExpectClose(db->GetExperiment(c.id(), 3).results.at("jc").value, 101076, 0, 0);
+  ExpectClose(db->GetExperiment(c.id(), 4).results.at("jc").value, 9600, 0, 0);
+
+  // A genuine repeat that gave the same value: imported again on request.
+  const ImportOutcome again = ImportCsv(*db, c, head + "50,500,5,22\n",
+                                        {.by = "ken", .duplicates = DuplicateRows::kImport});
+  EXPECT_EQ(again.ids, std::vector<store::ExperimentId>({5}));
+  EXPECT_EQ(List(*db, c).size(), 5u);
+  EXPECT_EQ(ParseDuplicateRows("skip"), DuplicateRows::kSkip);
+  EXPECT_EQ(ParseDuplicateRows("sometimes"), std::nullopt);
 }
 
 TEST(CsvRecords, ParsesQuotesEmbeddedNewlinesAndCrLf) {

@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 
 #include "kyoso/base/json_reader.h"
@@ -91,6 +92,34 @@ TEST(ParseSpec, ReportsEveryProblemAtItsJsonPath) {
   }
 }
 
+// A misspelt key names the key meant; a bound written with its unit says where the unit goes.
+TEST(ParseSpec, MessagesSuggestTheIntendedKeyAndWhereTheUnitGoes) {
+  const nlohmann::json spec = ParseJson(R"({
+    "name": "sps", "descripton": "typo",
+    "parameters": [
+      {"name": "heating_rate", "type": "continuous", "low": "10 degC/min", "high": 100},
+      {"name": "hold_time", "type": "continuous", "low": 1, "high": 60, "units": "min"}],
+    "objectives": [{"name": "jc", "direction": "maximize", "scael": "log"}]})");
+  std::vector<std::string> messages;
+  try {
+    ParseSpec(spec);
+  } catch (const InputError& e) {
+    for (const Issue& issue : e.issues()) messages.push_back(issue.path + ": " + issue.message);
+  }
+  std::string all;
+  for (const std::string& m : messages) all += m + "\n";
+  const auto has = [&](const std::string& text) {
+    return std::find(messages.begin(), messages.end(), text) != messages.end();
+  };
+  EXPECT_TRUE(
+      has("/parameters/0/low: expected a number, found string (write the number alone; "
+          "the unit goes in \"unit\")"))
+      << all;
+  EXPECT_TRUE(has("/parameters/1/units: unknown key 'units'; did you mean 'unit'?")) << all;
+  EXPECT_TRUE(has("/objectives/0/scael: unknown key 'scael'; did you mean 'scale'?")) << all;
+  EXPECT_TRUE(has("/descripton: unknown key 'descripton'; did you mean 'description'?")) << all;
+}
+
 TEST(ParseSpec, RequiresParametersAndAtLeastOneObjective) {
   EXPECT_EQ(IssuesOf([] { ParseSpec(ParseJson(R"({"name": "x", "parameters": []})")); }),
             std::vector<std::string>({"/parameters spec.empty", "/objectives spec.missing"}));
@@ -129,6 +158,51 @@ TEST(ParamsToRaw, NamesMissingUnknownMistypedAndUnknownChoice) {
             std::vector<std::string>(
                 {"/params/heating_rate params.type", "/params/hold_time params.missing",
                  "/params/atmosphere params.unknown_choice", "/params/pressure params.unknown"}));
+}
+
+// The messages a lab user acts on: a misspelt parameter or objective names the intended one, and
+// a value typed with its unit says that the unit comes from the spec.
+TEST(ParamsToRaw, MessagesSuggestTheIntendedNameAndTheUnit) {
+  const CampaignSpec spec = ParseSpec(MixedSpec());
+  const nlohmann::json params = {{"heating_rate", "50 degC/min"},
+                                 {"max_temp", 556},
+                                 {"hold_tim", 5},
+                                 {"milling_passes", 2},
+                                 {"atmosphere", "Ar"}};
+  std::vector<std::string> messages;
+  try {
+    ParamsToRaw(spec, params);
+  } catch (const InputError& e) {
+    for (const Issue& issue : e.issues()) messages.push_back(issue.path + ": " + issue.message);
+  }
+  ASSERT_EQ(messages.size(), 3u);
+  EXPECT_EQ(
+      messages[0],
+      "/params/heating_rate: expected a number for 'heating_rate', found \"50 degC/min\" (give "
+      "the number alone, in degC/min, the unit of the spec)");
+  EXPECT_EQ(messages[1], "/params/hold_time: parameter 'hold_time' has no value");
+  EXPECT_EQ(messages[2],
+            "/params/hold_tim: 'hold_tim' is not a parameter of campaign 'mixed'; did you mean "
+            "'hold_time'?");
+  EXPECT_EQ(UnknownObjectiveMessage(spec, "Jc"),
+            "'Jc' is not an objective of campaign 'mixed' (objectives: jc, density); did you mean "
+            "'jc'?");
+  EXPECT_EQ(UnknownObjectiveMessage(spec, "tc"),
+            "'tc' is not an objective of campaign 'mixed' (objectives: jc, density)");
+}
+
+TEST(ClosestName, FindsTyposCaseSwapsAndUnitSuffixesButNotUnrelatedNames) {
+  const std::vector<std::string> names = {"heating_rate", "max_temp", "hold_time", "jc"};
+  EXPECT_EQ(ClosestName("max_tmp", names), "max_temp");           // one deletion
+  EXPECT_EQ(ClosestName("hold_tiem", names), "hold_time");        // a swap of neighbours
+  EXPECT_EQ(ClosestName("Heating_Rate", names), "heating_rate");  // case
+  EXPECT_EQ(ClosestName("heating_rate (K/min)", names), "heating_rate");
+  EXPECT_EQ(ClosestName("jc [A/cm^2]", names), "jc");
+  EXPECT_EQ(ClosestName("JC", names), "jc");
+  EXPECT_EQ(ClosestName("tc", names), "");        // two letters: only case may differ (not "jc")
+  EXPECT_EQ(ClosestName("pressure", names), "");  // unrelated
+  EXPECT_EQ(ClosestName("heating_rates", names), "heating_rate");
+  EXPECT_EQ(ClosestName("jc_uncertainty", {"jc"}), "");  // an identifier continues: not a unit
 }
 
 TEST(CheckRaw, FlagsOutOfBoundsAndOffGridValues) {

@@ -5,9 +5,11 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cmath>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <iomanip>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -150,6 +152,11 @@ TEST_F(Cli, TheWholeLoopFromSuggestToCompare) {
   ASSERT_GE(j["history"].size(), 4u);
   EXPECT_EQ(j["history"].back()["action"], "correct");
   EXPECT_EQ(j["history"].back()["old"]["value"], 2.5e4);
+  // The human history reads as changes: "status  proposed -> running", "correct jc  old -> new".
+  run = Kyoso({"show", "1"});
+  EXPECT_NE(run.out.find("  lab  status  proposed -> running\n"), std::string::npos) << run.out;
+  EXPECT_NE(run.out.find("  correct jc  25000 -> 26000  (probe recalibrated)\n"), std::string::npos)
+      << run.out;
   // best and compare.
   run = Kyoso({"best", "--json"});
   EXPECT_EQ(run.Json()["experiment"]["id"], 3);
@@ -188,6 +195,17 @@ TEST_F(Cli, ExportThenImportIntoAFreshDatabaseRoundTrips) {
   run = Kyoso({"export", "--format", "boxvia", "--db", "copy.db", "--json"});
   EXPECT_EQ(run.Json()["csv"], Read("out.csv"));
   EXPECT_EQ(run.Json()["rows"], 3);
+  // The same file imported twice is refused (docs/csv.md); --duplicates skip imports only the
+  // rows that are new.
+  ExpectError({"import", "in.csv", "--json"}, 2, "csv.duplicate_row");
+  Write("grown.csv",
+        "heating_rate,max_temp,hold_time,jc\n50,550,5,9554\n50,600,5,101076\n25,600,5,87151\n"
+        "50,650,5,20918\n");
+  run = Kyoso({"import", "grown.csv", "--duplicates", "skip", "--json"});
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  EXPECT_EQ(run.Json()["imported"], 1);
+  EXPECT_EQ(run.Json()["skipped_lines"], nlohmann::json({2, 3, 4}));
+  ExpectError({"import", "grown.csv", "--duplicates", "maybe", "--json"}, 2, "cli.bad_option");
 }
 
 TEST_F(Cli, ErrorsHaveStableCodesAndExitCodes) {
@@ -206,6 +224,10 @@ TEST_F(Cli, ErrorsHaveStableCodesAndExitCodes) {
   InitBa122();
   ExpectError({"init", "spec.json", "--json"}, 1, "store.duplicate_campaign");
   ExpectError({"list", "--campaign", "nope", "--json"}, 2, "campaign.not_found");
+  ExpectError({"list", "--status", "todo", "--json"}, 2, "cli.bad_option");
+  EXPECT_NE(Kyoso({"list", "--status", "todo"})
+                .err.find("'todo' is not one of proposed, running, done, failed, withdrawn"),
+            std::string::npos);
   ExpectError({"suggest", "--acquisition", "magic", "--json"}, 2, "cli.bad_option");
   ExpectError({"suggest", "--local-search", "magic", "--json"}, 2, "cli.bad_option");
   ExpectError({"suggest", "--batch-policy", "magic", "--json"}, 2, "cli.bad_option");
@@ -226,6 +248,10 @@ TEST_F(Cli, ErrorsHaveStableCodesAndExitCodes) {
   ExpectError({"result", "1", "jc=abc", "--json"}, 2, "params.type");
   ExpectError({"withdraw", "1", "--json"}, 1, "store.reason_required");
   ExpectError({"start", "7", "--json"}, 1, "store.experiment_not_found");
+  // The campaign by its name, and the ids it has.
+  EXPECT_EQ(Kyoso({"result", "7", "jc=5"}).err,
+            "error[store.experiment_not_found]: campaign 'ba122-sps' has no experiment 7 (it has "
+            "only experiment 1)\n");
   ASSERT_EQ(Kyoso({"result", "1", "jc=5e4"}).exit_code, 0);
   ExpectError({"start", "1", "--json"}, 1, "store.bad_transition");
   ExpectError({"result", "1", "jc=6e4", "--json"}, 1, "store.already_measured");
@@ -240,6 +266,42 @@ TEST_F(Cli, ErrorsHaveStableCodesAndExitCodes) {
   const Outcome text = Kyoso({"start", "1"});
   EXPECT_EQ(text.exit_code, 1);
   EXPECT_EQ(text.err.rfind("error[store.bad_transition]: ", 0), 0u) << text.err;
+}
+
+// A log-scale objective's prediction is of ln(value) (docs/spec.md): the human output shows the
+// value's median exp(mean) and its 2-sigma range in the objective's unit, not the ln mean (which
+// read "predicted jc 10.9" next to "jc=98000"). Parameters read with six significant digits.
+TEST_F(Cli, HumanOutputShowsALogScalePredictionInTheObjectivesUnit) {
+  Write("spec.json", R"({"name": "ba122-sps", "parameters": [
+    {"name": "heating_rate", "type": "continuous", "low": 10, "high": 100},
+    {"name": "max_temp", "type": "discrete", "low": 500, "high": 700, "step": 1},
+    {"name": "hold_time", "type": "continuous", "low": 1, "high": 60, "scale": "log"}],
+    "objectives": [{"name": "jc", "direction": "maximize", "scale": "log"}]})");
+  ASSERT_EQ(Kyoso({"init", "spec.json"}).exit_code, 0);
+  Write("in.csv",
+        "heating_rate,max_temp,hold_time,jc\n50,500,5,22\n50,550,5,9554\n50,600,5,101076\n"
+        "50,650,5,20918\n50,600,10,90284\n25,600,5,87151\n");
+  ASSERT_EQ(Kyoso({"import", "in.csv"}).exit_code, 0);
+  ASSERT_EQ(Kyoso({"suggest", "--seed", "3"}).exit_code, 0);
+  const nlohmann::json e = Kyoso({"show", "7", "--json"}).Json()["experiment"];
+  const double mean = e["prediction"]["jc"]["mean"].get<double>();
+  const double stddev = e["prediction"]["jc"]["stddev"].get<double>();
+  ASSERT_EQ(e["prediction"]["jc"]["scale"], "log");
+  const auto g6 = [](double v) {
+    std::ostringstream out;
+    out << std::setprecision(6) << v;
+    return out.str();
+  };
+  const std::string expected = "(predicted jc " + g6(std::exp(mean)) + ", 2σ range " +
+                               g6(std::exp(mean - 2 * stddev)) + "-" +
+                               g6(std::exp(mean + 2 * stddev)) + ")";
+  const Outcome show = Kyoso({"show", "7"});
+  ASSERT_EQ(show.exit_code, 0) << show.err;
+  EXPECT_NE(show.out.find(expected), std::string::npos) << show.out;
+  EXPECT_EQ(show.out.find("predicted jc " + g6(mean)), std::string::npos) << show.out;
+  EXPECT_NE(show.out.find("heating_rate=" + g6(e["params"]["heating_rate"].get<double>()) + " "),
+            std::string::npos)
+      << show.out;
 }
 
 TEST_F(Cli, SharedParametersMakeOneFurnaceBatch) {
@@ -260,6 +322,8 @@ TEST_F(Cli, SharedParametersMakeOneFurnaceBatch) {
   ASSERT_EQ(j["experiments"].size(), 3u);
   EXPECT_EQ(j["summary"]["termination"], "converged");
   EXPECT_EQ(j["observations"], 6);
+  EXPECT_EQ(j["num_observations"], 6);  // the HTTP API's name for it (docs/http-api.md)
+  EXPECT_EQ(j["num_pending"], 0);
   for (const nlohmann::json& e : j["experiments"]) {
     EXPECT_EQ(e["params"]["max_temp"], j["experiments"][0]["params"]["max_temp"]);
     EXPECT_EQ(e["params"]["hold_time"], j["experiments"][0]["params"]["hold_time"]);
@@ -268,6 +332,39 @@ TEST_F(Cli, SharedParametersMakeOneFurnaceBatch) {
     EXPECT_EQ(e["batch_id"], j["batch_id"]);
   }
   ExpectError({"suggest", "--shared", "pressure", "--json"}, 2, "suggest.options");
+  // --by names who asked in the rationale (the proposer stays the engine), as the HTTP API does.
+  const Outcome asked = Kyoso({"suggest", "--by", "maria", "--seed", "5", "--json"});
+  ASSERT_EQ(asked.exit_code, 0) << asked.err;
+  const nlohmann::json e = asked.Json()["experiments"][0];
+  EXPECT_EQ(e["proposer"], "kyoso-engine");
+  EXPECT_EQ(e["rationale"], "ei batch of 1 (" +
+                                asked.Json()["summary"]["termination"].get<std::string>() +
+                                ") (requested by maria)");
+}
+
+// `kyoso revise`: a researcher edits the engine's proposal before running it (as the web UI's
+// "edit a suggested row"), giving only the changed values.
+TEST_F(Cli, ReviseReplacesAProposalAndWithdrawsTheOriginal) {
+  InitBa122();
+  ASSERT_EQ(Kyoso({"suggest", "--batch", "2", "--seed", "1"}).exit_code, 0);
+  const Outcome run = Kyoso({"revise", "1", "--set", "max_temp=600", "--set", "hold_time=5", "--by",
+                             "bob", "--note", "furnace limit", "--json"});
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  const nlohmann::json j = run.Json();
+  EXPECT_EQ(j["experiment"]["id"], 3);
+  EXPECT_EQ(j["experiment"]["proposer"], "bob");
+  EXPECT_EQ(j["experiment"]["params"]["max_temp"], 600);
+  EXPECT_EQ(j["experiment"]["params"]["heating_rate"], j["replaces"]["params"]["heating_rate"]);
+  EXPECT_EQ(j["replaces"]["status"], "withdrawn");
+  EXPECT_EQ(j["replaces"]["reason"], "revised by bob before running; replaced by #3");
+  // Only a proposed experiment can be revised; a bad value writes nothing.
+  ExpectError({"revise", "1", "--set", "max_temp=610", "--json"}, 1, "revise.bad_transition");
+  ExpectError({"revise", "2", "--set", "max_temp=900", "--json"}, 2, "params.out_of_bounds");
+  EXPECT_EQ(Kyoso({"list", "--json"}).Json()["experiments"].size(), 3u);
+  const Outcome text = Kyoso({"revise", "2", "--set", "max_temp=590", "--by", "bob"});
+  ASSERT_EQ(text.exit_code, 0) << text.err;
+  EXPECT_EQ(text.out.rfind("added #4 proposed researcher bob:", 0), 0u) << text.out;
+  EXPECT_NE(text.out.find("withdrew #2 withdrawn engine kyoso-engine:"), std::string::npos);
 }
 
 TEST_F(Cli, AddWarnsAboutAConstraintViolationButKeepsTheRecord) {
@@ -278,6 +375,10 @@ TEST_F(Cli, AddWarnsAboutAConstraintViolationButKeepsTheRecord) {
   const nlohmann::json j = run.Json();
   EXPECT_EQ(j["experiment"]["flags"][0], "violates_constraint");
   EXPECT_EQ(j["warnings"][0]["code"], "campaign.violates_constraint");
+  // It names the constraint and the amount: 650 - 20*1 - 600 = 30.
+  EXPECT_EQ(j["warnings"][0]["message"],
+            "the proposal violates 'max_temp - 20*hold_time <= 600' (off by 30); it is stored with "
+            "the flag violates_constraint");
 }
 
 TEST_F(Cli, DemoSaysTheLabIsSimulatedAndLeavesAUsableDatabase) {
@@ -285,6 +386,9 @@ TEST_F(Cli, DemoSaysTheLabIsSimulatedAndLeavesAUsableDatabase) {
   ASSERT_EQ(run.exit_code, 0) << run.err;
   EXPECT_NE(run.out.find("THE LAB IS SIMULATED"), std::string::npos);
   EXPECT_NE(run.out.find("kyoso suggest --db demo.db"), std::string::npos);
+  // The compare legend says what "improved" counts: measurements, not experiments.
+  EXPECT_NE(run.out.find("improved: share of the loop's measurements that beat"), std::string::npos)
+      << run.out;
   const Outcome list = Kyoso({"list", "--db", "demo.db", "--json"});
   EXPECT_EQ(list.Json()["experiments"].size(), 7u);  // 5 researcher + 2 engine
   const Outcome json = Kyoso({"demo", "--db", "demo2.db", "--rounds", "1", "--json"});
@@ -295,6 +399,11 @@ TEST_F(Cli, DemoSaysTheLabIsSimulatedAndLeavesAUsableDatabase) {
   const Outcome again = Kyoso({"demo", "--db", "demo.db", "--json"});
   EXPECT_EQ(again.exit_code, 1);
   EXPECT_EQ(again.Error()["error"]["code"], "store.duplicate_campaign");
+  // Without --json it says so before printing anything else, and how to get a fresh demo.
+  const Outcome text = Kyoso({"demo", "--db", "demo.db"});
+  EXPECT_EQ(text.exit_code, 1);
+  EXPECT_TRUE(text.out.empty()) << text.out;
+  EXPECT_NE(text.err.find("use another --db (or delete the file)"), std::string::npos) << text.err;
 }
 
 }  // namespace
@@ -303,8 +412,21 @@ TEST_F(Cli, UsageErrorsAreOneJsonErrorObjectUnderJson) {
   // A flag CLI11 rejects (an ID that is not a number) still gives the JSON error shape and exit 2.
   ExpectError({"start", "seven", "--json"}, 2, "cli.usage");
   ExpectError({"list", "--no-such-flag", "--json"}, 2, "cli.usage");
-  // Without --json CLI11's own message stays, with the same exit code.
-  EXPECT_EQ(Kyoso({"list", "--no-such-flag"}).exit_code, 2);
+  // Without --json: the `error[code]: message` line of every other error, pointing to the help.
+  Outcome run = Kyoso({"list", "--no-such-flag"});
+  EXPECT_EQ(run.exit_code, 2);
+  EXPECT_EQ(run.err.rfind("error[cli.usage]: ", 0), 0u) << run.err;
+  EXPECT_NE(run.err.find("--no-such-flag"), std::string::npos) << run.err;
+  EXPECT_NE(run.err.find("`kyoso list --help`"), std::string::npos) << run.err;
+  // A misspelt verb is named as such, with the verb that was meant (CLI11 alone said "A
+  // subcommand is required").
+  run = Kyoso({"resutl", "3", "jc=5"});
+  EXPECT_EQ(run.exit_code, 2);
+  EXPECT_EQ(run.err,
+            "error[cli.usage]: 'resutl' is not a kyoso command; did you mean 'result'? (`kyoso "
+            "--help` lists them)\n");
+  ExpectError({"sugest", "--json"}, 2, "cli.usage");
+  EXPECT_NE(Kyoso({"sugest", "--json"}).err.find("did you mean 'suggest'?"), std::string::npos);
 }
 
 TEST_F(Cli, MagnetReportsUnreadableSpecAndBadSpecPaths) {

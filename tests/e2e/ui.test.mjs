@@ -114,6 +114,11 @@ test('CSV import by drag and drop: errors name lines, then a good file imports',
   await dropFile('#csv-drop', 'good.csv', GOOD_CSV);
   await page.waitForFunction(() => document.querySelectorAll('#data-table tbody tr').length === 8);
   assert.equal(await page.locator('#import-error-list').count(), 0);
+  // The same file dropped again is refused (its rows are already in the campaign).
+  await dropFile('#csv-drop', 'good.csv', GOOD_CSV);
+  await errors.waitFor();
+  assert.match(await errors.textContent(), /8 of 8 rows are already in the campaign/);
+  assert.equal(await page.locator('#data-table tbody tr').count(), 8, 'nothing imported twice');
   // Sorting by the objective puts the best first when descending.
   await page.click('th[data-key="r:jc"]');
   await page.click('th[data-key="r:jc"]');

@@ -197,6 +197,9 @@ TEST_F(ApiTest, ExperimentLifecycleAndErrorStatuses) {
   const Answer best = Call("GET", "/api/campaigns/sps/best?count=2");
   ASSERT_EQ(best.body["experiments"].size(), 2u);
   kyoso::testing::ExpectClose(best.body["experiments"][0]["results"]["jc"]["value"], 23000, 0, 0);
+  // The document of `kyoso best --json` (docs/cli.md): objective, the best one, the list.
+  EXPECT_EQ(best.body["objective"], "jc");
+  EXPECT_EQ(best.body["experiment"], best.body["experiments"][0]);
   EXPECT_EQ(Call("GET", "/api/campaigns/sps/experiments?status=done").body["experiments"].size(),
             7u);
   EXPECT_EQ(Call("GET", "/api/campaigns/sps/experiments?status=nope").status, 400);
@@ -229,6 +232,11 @@ TEST_F(ApiTest, SuggestStoresTheBatchAndReviseKeepsTheEnginesOriginal) {
   EXPECT_GE(first["prediction"]["jc"]["stddev"].get<double>(), 0);
   EXPECT_NE(first["rationale"].get<std::string>().find("requested by kato"), std::string::npos);
   EXPECT_TRUE(s.body["summary"].contains("termination"));
+  // The document of `kyoso suggest --json` (docs/cli.md) plus the num_* names.
+  EXPECT_EQ(s.body["observations"], 6);
+  EXPECT_EQ(s.body["num_observations"], 6);
+  EXPECT_EQ(s.body["pending"], 0);
+  EXPECT_EQ(s.body["num_pending"], 0);
   for (const auto& e : s.body["experiments"]) {  // every suggestion satisfies the constraint
     EXPECT_LE(e["params"]["max_temp"].get<double>() - 20 * e["params"]["hold_time"].get<double>(),
               600 + 1e-9);
@@ -285,13 +293,28 @@ TEST_F(ApiTest, CsvImportIsAllOrNothingAndExportRoundTrips) {
   ASSERT_EQ(good.status, 201) << good.text;
   EXPECT_EQ(good.body["imported"], 2);
   EXPECT_EQ(good.body["layout"], "boxvia");
+  // The same file again: 400 csv.duplicate_row, nothing written; "duplicates": "skip" imports
+  // only the new row.
+  const Answer twice =
+      Call("POST", "/api/campaigns/sps/import",
+           {{"csv", "heating_rate,max_temp,hold_time,jc\n20,550,5,1\n30,560,5,2\n"}});
+  EXPECT_EQ(twice.status, 400);
+  EXPECT_EQ(twice.body["error"]["code"], "csv.duplicate_row");
+  EXPECT_EQ(NumExperiments(), 2u);
+  const Answer skip = Call("POST", "/api/campaigns/sps/import",
+                           {{"csv", "heating_rate,max_temp,hold_time,jc\n20,550,5,1\n40,570,5,3\n"},
+                            {"duplicates", "skip"}});
+  ASSERT_EQ(skip.status, 201) << skip.text;
+  EXPECT_EQ(skip.body["imported"], 1);
+  EXPECT_EQ(skip.body["skipped_lines"], json({2}));
+  EXPECT_EQ(NumExperiments(), 3u);
   const Answer csv = Call("GET", "/api/campaigns/sps/export?format=boxvia");
   ASSERT_EQ(csv.status, 200);
   EXPECT_EQ(csv.text.rfind("heating_rate,max_temp,hold_time,jc", 0), 0u) << csv.text;
   EXPECT_EQ(Call("GET", "/api/campaigns/sps/export?format=xml").status, 400);
   const Answer compare = Call("GET", "/api/campaigns/sps/compare");
   ASSERT_EQ(compare.status, 200);
-  EXPECT_EQ(compare.body["measured"], 2);
+  EXPECT_EQ(compare.body["measured"], 3);
 }
 
 TEST_F(ApiTest, ALockedDatabaseAnswers503WithRetryAfterAndWritesNothing) {

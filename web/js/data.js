@@ -218,10 +218,12 @@ export async function render(root, ctx) {
   async function importText(text, layout) {
     clear(importErrors);
     try {
-      const body = {csv: text};
+      const body = {csv: text, duplicates: duplicatesSelect.value};
       if (layout) body.layout = layout;
       const result = await post(campaignPath(c.name, '/import'), body);
-      toast(`imported ${result.imported} experiments (${result.layout} layout)`, 'ok');
+      const skipped = result.skipped_lines.length ?
+        `; skipped ${result.skipped_lines.length} row(s) already in the campaign` : '';
+      toast(`imported ${result.imported} experiments (${result.layout} layout)${skipped}`, 'ok');
       if (result.warnings.length) {
         clear(importErrors, h('div', {class: 'card warn'}, h('strong', {}, 'Imported with warnings'),
           h('ul', {}, result.warnings.map((w) => h('li', {}, `${w.path}: ${w.message}`)))));
@@ -239,6 +241,11 @@ export async function render(root, ctx) {
   const layoutSelect = h('select', {id: 'import-layout'},
     h('option', {value: ''}, 'layout: detect'), h('option', {value: 'boxvia'}, 'boxvia'),
     h('option', {value: 'full'}, 'full'));
+  // Rows already in the campaign (a file imported twice): done experiments are never deleted.
+  const duplicatesSelect = h('select', {id: 'import-duplicates'},
+    h('option', {value: 'refuse'}, 'rows already imported: refuse the file'),
+    h('option', {value: 'skip'}, 'rows already imported: skip them'),
+    h('option', {value: 'import'}, 'rows already imported: import again'));
   const fileInput = h('input', {type: 'file', id: 'csv-file', accept: '.csv,text/csv',
     onchange: async () => {
       if (fileInput.files[0]) await importText(await fileInput.files[0].text(), layoutSelect.value);
@@ -276,7 +283,7 @@ export async function render(root, ctx) {
     h('section', {class: 'card'}, h('h2', {}, `${c.name}: experiments`),
       c.spec?.description ? h('p', {class: 'muted'}, c.spec.description) : null,
       filters, tableBox),
-    h('section', {class: 'card'}, h('h3', {}, 'Import'), h('div', {class: 'toolbar'}, layoutSelect),
-      drop, importErrors));
+    h('section', {class: 'card'}, h('h3', {}, 'Import'),
+      h('div', {class: 'toolbar'}, layoutSelect, duplicatesSelect), drop, importErrors));
   await reload();
 }

@@ -13,11 +13,7 @@ namespace {
 void RequireObjective(const CampaignSpec& spec, const std::string& objective,
                       const std::string& path) {
   if (spec.ObjectiveIndex(objective) < 0) {
-    std::string list;
-    for (const Objective& o : spec.objectives) list += (list.empty() ? "" : ", ") + o.name;
-    throw InputError(path, "campaign.unknown_objective",
-                     "'" + objective + "' is not an objective of campaign '" + spec.name +
-                         "' (objectives: " + list + ")");
+    throw InputError(path, "campaign.unknown_objective", UnknownObjectiveMessage(spec, objective));
   }
 }
 
@@ -179,8 +175,10 @@ SuggestOutcome Suggest(store::Store& store, const Campaign& campaign, const Sugg
           "' below one tenth of the smallest positive one were modelled at that floor (log scale)");
     }
     outcome.summary = result.summary;
-    const nlohmann::json summary_json = result.summary.ToJson();
     std::vector<store::NewExperiment> proposals;
+    // A cancelled batch is not what was asked for: store none of its points.
+    if (result.summary.termination == "cancelled") return proposals;
+    const nlohmann::json summary_json = result.summary.ToJson();
     for (const optimize::SuggestedPoint& point : result.points) {
       store::NewExperiment e;
       e.params = RawToParams(spec, point.params);
@@ -192,6 +190,8 @@ SuggestOutcome Suggest(store::Store& store, const Campaign& campaign, const Sugg
                               std::to_string(request.batch_size) + " (" +
                               result.summary.termination + ")"
                         : request.rationale;
+      if (!request.requested_by.empty())
+        e.rationale += " (requested by " + request.requested_by + ")";
       e.prediction = PredictionJson(spec, point.mean, point.stddev, point.acquisition,
                                     request.acquisition, summary_json);
       proposals.push_back(std::move(e));
@@ -244,7 +244,7 @@ AddOutcome AddProposal(store::Store& store, const Campaign& campaign, const Prop
     for (const auto& [objective, measurement] : proposal.results) {
       if (spec.ObjectiveIndex(objective) < 0) {
         issues.Add(JsonPointer("/results", objective), "campaign.unknown_objective",
-                   "'" + objective + "' is not an objective of campaign '" + spec.name + "'");
+                   UnknownObjectiveMessage(spec, objective));
       }
       (void)measurement;
     }
@@ -263,8 +263,8 @@ AddOutcome AddProposal(store::Store& store, const Campaign& campaign, const Prop
   if (!spec.space.IsFeasible(raw)) {
     e.flags.push_back("violates_constraint");
     outcome.warnings.push_back({"/params", "campaign.violates_constraint",
-                                "the proposal violates a constraint of the campaign; it is stored "
-                                "with the flag violates_constraint"});
+                                "the proposal violates " + DescribeViolations(spec, raw) +
+                                    "; it is stored with the flag violates_constraint"});
   }
   store.Transaction([&](store::Store& tx) {
     const EngineData data = BuildEngineData(spec, tx.ListExperiments(campaign.id()));
@@ -282,6 +282,39 @@ AddOutcome AddProposal(store::Store& store, const Campaign& campaign, const Prop
     }
     const store::InsertResult inserted = tx.InsertExperiments(campaign.id(), {e}, proposal.by);
     outcome.experiment = tx.GetExperiment(campaign.id(), inserted.ids.front());
+  });
+  return outcome;
+}
+
+ReviseOutcome Revise(store::Store& store, const Campaign& campaign, store::ExperimentId id,
+                     const Proposal& changes) {
+  if (!changes.params.is_object()) {
+    throw InputError("/params", "params.type", "parameters must be an object of name: value");
+  }
+  ReviseOutcome outcome;
+  store.Transaction([&](store::Store& tx) {
+    const store::Experiment original = tx.GetExperiment(campaign.id(), id);
+    if (original.status != store::Status::kProposed) {
+      throw Error("revise.bad_transition", "only a proposed experiment can be revised; #" +
+                                               std::to_string(id) + " is " +
+                                               store::ToString(original.status));
+    }
+    Proposal proposal = changes;
+    proposal.params = original.params;
+    for (auto it = changes.params.begin(); it != changes.params.end(); ++it) {
+      proposal.params[it.key()] = *it;
+    }
+    proposal.results.clear();
+    proposal.rationale = (changes.rationale.empty() ? std::string("revised") : changes.rationale) +
+                         " [revised from #" + std::to_string(id) + " by " +
+                         store::ToString(original.source) + " " + original.proposer + ": " +
+                         original.params.dump() + "]";
+    const AddOutcome added = AddProposal(tx, campaign, proposal);
+    outcome.experiment = added.experiment;
+    outcome.warnings = added.warnings;
+    outcome.replaces = Withdraw(tx, campaign, id, changes.by,
+                                "revised by " + changes.by + " before running; replaced by #" +
+                                    std::to_string(added.experiment.id));
   });
   return outcome;
 }
@@ -381,8 +414,7 @@ std::map<std::string, store::Measurement> ParseResults(const CampaignSpec& spec,
       value = value.substr(0, pm);
     }
     if (spec.ObjectiveIndex(name) < 0) {
-      issues.Add(path, "campaign.unknown_objective",
-                 "'" + name + "' is not an objective of campaign '" + spec.name + "'");
+      issues.Add(path, "campaign.unknown_objective", UnknownObjectiveMessage(spec, name));
       continue;
     }
     const auto parse = [](const std::string& s, double& out) {
@@ -393,7 +425,14 @@ std::map<std::string, store::Measurement> ParseResults(const CampaignSpec& spec,
     store::Measurement m;
     m.by = who;
     if (!parse(value, m.value)) {
-      issues.Add(path, "params.type", "'" + value + "' is not a finite number");
+      const std::string& unit =
+          spec.objectives[static_cast<std::size_t>(spec.ObjectiveIndex(name))].unit;
+      issues.Add(
+          path, "params.type",
+          "'" + value + "' is not a finite number" +
+              (unit.empty() ? std::string()
+                            : " (give the number alone, in " + unit +
+                                  ", the objective's unit; 1.2e4+-300 adds an uncertainty)"));
       continue;
     }
     if (!sigma.empty()) {

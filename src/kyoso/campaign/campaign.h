@@ -60,7 +60,10 @@ struct SuggestRequest {
   std::optional<std::uint64_t> seed = {};  // default: derived from the number of experiments, so a
                                            // database state always gives the same suggestion
   std::string proposer = kEngineName;
-  std::string rationale = {};  // default: "<acquisition> batch of <q>"
+  std::string rationale = {};  // default: "<acquisition> batch of <q> (<termination>)"
+  // Who asked for the batch (the proposer is the engine): appended to the rationale as
+  // " (requested by NAME)" when not empty.
+  std::string requested_by = {};
   std::vector<std::string> Validate(const CampaignSpec& spec) const;  // every problem
 };
 
@@ -77,7 +80,9 @@ struct SuggestOutcome {
 // pending points (proposed/running), asks optimize::Suggest, and stores the proposals (source
 // engine, prediction with summary, one new batch id) in one transaction. If another writer changed
 // the campaign's data while the engine was thinking, it recomputes (up to 3 times). With fewer
-// points than the engine's threshold the proposals are its initial space-filling design.
+// points than the engine's threshold the proposals are its initial space-filling design. When
+// `progress` cancels (Ctrl-C in the CLI), nothing is stored: no experiments, and
+// summary.termination is "cancelled".
 SuggestOutcome Suggest(store::Store& store, const Campaign& campaign, const SuggestRequest& request,
                        ProgressSink* progress = nullptr);
 
@@ -99,6 +104,21 @@ struct AddOutcome {
 // experiment (status proposed, or done with its results). A constraint violation is stored with the
 // flag "violates_constraint" and reported as a warning, never silently.
 AddOutcome AddProposal(store::Store& store, const Campaign& campaign, const Proposal& proposal);
+
+// Revises a proposed experiment before it is run (the web UI's "edit a suggested row", `kyoso
+// revise`): in ONE transaction, the original's parameters with `changes.params` laid over them
+// (only the changed values need to be given) become a new proposal by `changes.by` (source
+// researcher, with the model's prediction, rationale naming the original), and the original is
+// withdrawn with the reason "revised by WHO before running; replaced by #N", so what was first
+// proposed stays in the record and its history. Throws revise.bad_transition (store error, not
+// input) when the original is not proposed, and AddProposal's errors for the new values.
+struct ReviseOutcome {
+  store::Experiment experiment;  // the new proposal
+  store::Experiment replaces;    // the original, now withdrawn
+  std::vector<Issue> warnings;   // e.g. campaign.violates_constraint for the new values
+};
+ReviseOutcome Revise(store::Store& store, const Campaign& campaign, store::ExperimentId id,
+                     const Proposal& changes);
 
 // Thin, validated wrappers over the store's transitions (objective names are checked first).
 store::Experiment Start(store::Store& store, const Campaign& campaign, store::ExperimentId id,

@@ -35,7 +35,7 @@ Comparison Compare(const CampaignSpec& spec, const std::vector<store::Experiment
   const int index = spec.ObjectiveIndex(name);
   if (index < 0) {
     throw InputError("--objective", "campaign.unknown_objective",
-                     "'" + name + "' is not an objective of campaign '" + spec.name + "'");
+                     UnknownObjectiveMessage(spec, name));
   }
   Comparison out;
   out.objective = name;

@@ -47,6 +47,20 @@ std::string FormatNumber(double value) {
   return nlohmann::json(value).dump();
 }
 
+// For a cell such as "50 degC/min" or "98.1%": a number followed by text is most likely a value
+// with its unit, which the spec already gives.
+std::string UnitHint(const std::string& text, const std::string& unit) {
+  const std::string s = Trim(text);
+  char* end = nullptr;
+  std::strtod(s.c_str(), &end);
+  if (end == s.c_str() || end == s.c_str() + s.size()) return "";
+  if (*end == ',' && end[1] >= '0' && end[1] <= '9')
+    return " (use a decimal point: 98.1, not 98,1)";
+  return unit.empty()
+             ? " (write the number alone, without a unit)"
+             : " (write the number alone; the column's unit, " + unit + ", comes from the spec)";
+}
+
 std::string FormatJsonScalar(const nlohmann::json& value) {
   if (value.is_null()) return "";
   if (value.is_string()) return value.get<std::string>();
@@ -224,11 +238,9 @@ std::string ExportCsv(store::Store& store, const Campaign& campaign, CsvLayout l
   return out.str();
 }
 
-std::vector<store::NewExperiment> ParseCsvExperiments(const CampaignSpec& spec,
-                                                      const std::string& text,
-                                                      const ImportOptions& options,
-                                                      CsvLayout* layout_used,
-                                                      std::vector<Issue>* warnings) {
+std::vector<store::NewExperiment> ParseCsvExperiments(
+    const CampaignSpec& spec, const std::string& text, const ImportOptions& options,
+    CsvLayout* layout_used, std::vector<Issue>* warnings, std::vector<int>* row_lines) {
   const std::vector<CsvRecord> records = ParseCsvRecords(text);
   if (records.empty()) throw InputError("line 1", "csv.empty", "the file has no header line");
   const CsvRecord& head = records.front();
@@ -265,11 +277,24 @@ std::vector<store::NewExperiment> ParseCsvExperiments(const CampaignSpec& spec,
     expected += (expected.empty() ? "" : ", ") + p.name;
   }
   for (const Objective& o : spec.objectives) expected += ", " + o.name;
+  const std::vector<std::string> known_names(known.begin(), known.end());
   for (const auto& [name, index] : column) {
-    if (!known.contains(name)) {
-      issues.Add(Cell(head.line, name), "csv.unknown_column",
-                 "unknown column '" + name + "' (expected " + expected + ")");
+    if (known.contains(name)) continue;
+    std::string hint;
+    if (head.fields.size() == 1 &&
+        (name.find(';') != std::string::npos || name.find('\t') != std::string::npos)) {
+      // A spreadsheet saved with the separator of a comma-decimal locale.
+      hint = "; the file seems separated by '" +
+             std::string(name.find(';') != std::string::npos ? ";" : "tab") +
+             "', kyoso reads comma-separated CSV (save as \"CSV (comma delimited)\")";
+    } else if (const std::string guess = ClosestName(name, known_names); !guess.empty()) {
+      hint = "; did you mean '" + guess + "'?";
+      if (name.size() > guess.size() && name.compare(0, guess.size(), guess) == 0) {
+        hint += " (units belong in the spec, not in the header)";
+      }
     }
+    issues.Add(Cell(head.line, name), "csv.unknown_column",
+               "unknown column '" + name + "' (expected " + expected + ")" + hint);
   }
   for (const space::Parameter& p : spec.space.parameters()) {
     if (!column.contains(p.name)) {
@@ -332,7 +357,8 @@ std::vector<store::NewExperiment> ParseCsvExperiments(const CampaignSpec& spec,
         continue;
       }
       if (!ParseNumber(value, x)) {
-        issues.Add(where, "csv.non_numeric", "'" + value + "' is not a number");
+        issues.Add(where, "csv.non_numeric",
+                   "'" + value + "' is not a number" + UnitHint(value, p.unit));
         continue;
       }
       const double tolerance = 1e-9 * std::max(1.0, std::fabs(p.high - p.low));
@@ -411,7 +437,8 @@ std::vector<store::NewExperiment> ParseCsvExperiments(const CampaignSpec& spec,
       } else {
         store::Measurement m;
         if (!ParseNumber(value, m.value)) {
-          issues.Add(Cell(line, o.name), "csv.non_numeric", "'" + value + "' is not a number");
+          issues.Add(Cell(line, o.name), "csv.non_numeric",
+                     "'" + value + "' is not a number" + UnitHint(value, o.unit));
         } else if (status_ok && layout == CsvLayout::kFull && e.status != store::Status::kDone) {
           issues.Add(Cell(line, o.name), "csv.bad_status",
                      "a value is given but the status is " + store::ToString(e.status));
@@ -440,7 +467,10 @@ std::vector<store::NewExperiment> ParseCsvExperiments(const CampaignSpec& spec,
             issues.Add(Cell(line, "pred_" + o.name + "_mean"), "csv.non_numeric",
                        "a prediction needs a numeric mean and a stddev >= 0");
           } else {
-            prediction[o.name] = {{"mean", mu}, {"stddev", sd}};
+            // The exported mean and stddev are on the objective's model scale (of ln value for a
+            // log-scale objective); PredictionValueJson restores "scale" and the median and band,
+            // which `compare` and the UI read.
+            prediction[o.name] = PredictionValueJson(o, mu, sd);
           }
         }
       }
@@ -469,25 +499,113 @@ std::vector<store::NewExperiment> ParseCsvExperiments(const CampaignSpec& spec,
       }
       if (warnings) {
         warnings->push_back({"line " + std::to_string(line), "csv.violates_constraint",
-                             "row violates a constraint; imported with the flag "
-                             "violates_constraint"});
+                             "row violates " + DescribeViolations(spec, raw) +
+                                 "; imported with the flag violates_constraint"});
       }
     }
     experiments.push_back(std::move(e));
+    if (row_lines) row_lines->push_back(line);
   }
   issues.ThrowIfAny();
   return experiments;
 }
 
+std::string ToString(DuplicateRows duplicates) {
+  switch (duplicates) {
+    case DuplicateRows::kRefuse:
+      return "refuse";
+    case DuplicateRows::kSkip:
+      return "skip";
+    case DuplicateRows::kImport:
+      return "import";
+  }
+  return "refuse";
+}
+
+std::optional<DuplicateRows> ParseDuplicateRows(const std::string& text) {
+  if (text == "refuse") return DuplicateRows::kRefuse;
+  if (text == "skip") return DuplicateRows::kSkip;
+  if (text == "import") return DuplicateRows::kImport;
+  return std::nullopt;
+}
+
+namespace {
+
+// A row is already in the campaign when an experiment has the same parameters, status and
+// measured values (who and when may differ: a second import records its own).
+bool SameRecord(const store::Experiment& stored, const store::NewExperiment& row) {
+  if (stored.status != row.status || stored.params != row.params ||
+      stored.results.size() != row.results.size()) {
+    return false;
+  }
+  for (const auto& [objective, m] : row.results) {
+    const auto it = stored.results.find(objective);
+    if (it == stored.results.end() || it->second.value != m.value) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
 ImportOutcome ImportCsv(store::Store& store, const Campaign& campaign, const std::string& text,
                         const ImportOptions& options) {
   ImportOutcome outcome;
+  std::vector<int> lines;
   const std::vector<store::NewExperiment> rows =
-      ParseCsvExperiments(campaign.spec, text, options, &outcome.layout, &outcome.warnings);
+      ParseCsvExperiments(campaign.spec, text, options, &outcome.layout, &outcome.warnings, &lines);
   if (rows.empty()) return outcome;
   store.Transaction([&](store::Store& tx) {
-    outcome.ids = tx.InsertExperiments(campaign.id(), rows, options.by).ids;
+    outcome.skipped_lines.clear();
+    std::vector<store::NewExperiment> keep;
+    if (options.duplicates == DuplicateRows::kImport) {
+      keep = rows;
+    } else {
+      // Read inside the write transaction, so a concurrent import cannot slip in between.
+      const std::vector<store::Experiment> stored = tx.ListExperiments(campaign.id());
+      IssueList issues;
+      constexpr int kMaxListed = 10;  // a whole file imported twice: name a few rows, count all
+      int num_duplicates = 0;
+      for (std::size_t r = 0; r < rows.size(); ++r) {
+        const auto match = std::find_if(stored.begin(), stored.end(),
+                                        [&](const auto& e) { return SameRecord(e, rows[r]); });
+        if (match == stored.end()) {
+          keep.push_back(rows[r]);
+          continue;
+        }
+        if (options.duplicates == DuplicateRows::kSkip) {
+          outcome.skipped_lines.push_back(lines[r]);
+          continue;
+        }
+        if (++num_duplicates <= kMaxListed) {
+          issues.Add("line " + std::to_string(lines[r]), "csv.duplicate_row",
+                     "same conditions and results as experiment #" + std::to_string(match->id) +
+                         " (" + store::ToString(match->source) + ", " + match->proposer + ", " +
+                         match->created_at.substr(0, 10) + ")");
+        }
+      }
+      if (num_duplicates > 0) {
+        issues.Add(
+            "", "csv.duplicate_row",
+            std::to_string(num_duplicates) + " of " + std::to_string(rows.size()) +
+                " rows are already in the campaign (was the file imported before?); "
+                "nothing was imported. Remove those rows, or import with duplicates "
+                "'skip' (only the new rows) or 'import' (again): `kyoso import "
+                "--duplicates skip`, the web UI's import select, or \"duplicates\": \"skip\" over "
+                "HTTP");
+      }
+      issues.ThrowIfAny();
+    }
+    if (!keep.empty()) outcome.ids = tx.InsertExperiments(campaign.id(), keep, options.by).ids;
   });
+  // Warnings of skipped rows do not concern what was imported.
+  if (!outcome.skipped_lines.empty()) {
+    std::erase_if(outcome.warnings, [&](const Issue& w) {
+      for (int line : outcome.skipped_lines) {
+        if (w.path == "line " + std::to_string(line)) return true;
+      }
+      return false;
+    });
+  }
   return outcome;
 }
 

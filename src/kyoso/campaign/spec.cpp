@@ -4,8 +4,10 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdlib>
+#include <iomanip>
 #include <limits>
 #include <set>
+#include <sstream>
 
 #include "kyoso/base/error.h"
 #include "kyoso/base/json_reader.h"
@@ -33,6 +35,46 @@ bool IsIdentifier(const std::string& name) {
     if (!alpha(c) && !(c >= '0' && c <= '9')) return false;
   }
   return true;
+}
+
+// The keys each object of a spec may have (docs/spec.md), for "did you mean" hints.
+const std::vector<std::string>& KeysAt(const std::string& path) {
+  static const std::vector<std::string> kRoot = {"name", "description", "parameters", "objectives",
+                                                 "constraints"};
+  static const std::vector<std::string> kParameter = {"name", "type",  "low",     "high",
+                                                      "step", "scale", "choices", "unit"};
+  static const std::vector<std::string> kObjective = {"name", "direction", "unit", "scale",
+                                                      "noise"};
+  static const std::vector<std::string> kNone;
+  const std::size_t slashes = static_cast<std::size_t>(std::count(path.begin(), path.end(), '/'));
+  if (slashes == 1) return kRoot;
+  if (slashes == 3 && path.starts_with("/parameters/")) return kParameter;
+  if (slashes == 3 && path.starts_with("/objectives/")) return kObjective;
+  return kNone;
+}
+
+// Adds to the issues of a spec what a person needs to fix them: the key a misspelt one most
+// likely meant ("units" -> "unit"), and for a bound written with its unit ("low": "10 degC/min")
+// that the number goes alone, the unit in "unit".
+std::vector<Issue> WithHints(const nlohmann::json& json, std::vector<Issue> issues) {
+  for (Issue& issue : issues) {
+    if (issue.path.empty() || issue.path[0] != '/') continue;
+    const std::string key = issue.path.substr(issue.path.rfind('/') + 1);
+    if (issue.code == "spec.unknown_key") {
+      const std::string guess = ClosestName(key, KeysAt(issue.path));
+      if (!guess.empty()) issue.message += "; did you mean '" + guess + "'?";
+    } else if (issue.code == "spec.type" && issue.path.starts_with("/parameters/") &&
+               (key == "low" || key == "high" || key == "step")) {
+      try {
+        if (json.at(nlohmann::json::json_pointer(issue.path)).is_string()) {
+          issue.message += " (write the number alone; the unit goes in \"unit\")";
+        }
+      } catch (const nlohmann::json::exception&) {
+        // The path does not resolve: no hint.
+      }
+    }
+  }
+  return issues;
 }
 
 }  // namespace
@@ -155,7 +197,7 @@ CampaignSpec ParseSpec(const nlohmann::json& json) {
     }
   }
   root.CheckNoUnknownKeys();
-  issues.ThrowIfAny();
+  if (!issues.empty()) throw InputError(WithHints(json, issues.issues()));
   return spec;
 }
 
@@ -200,8 +242,11 @@ std::vector<double> ParamsToRaw(const CampaignSpec& spec, const nlohmann::json& 
       continue;
     }
     if (!it->is_number()) {
-      issues.Add(where, "params.type",
-                 "expected a number for '" + p.name + "', found " + it->dump());
+      std::string message = "expected a number for '" + p.name + "', found " + it->dump();
+      if (it->is_string() && !p.unit.empty()) {
+        message += " (give the number alone, in " + p.unit + ", the unit of the spec)";
+      }
+      issues.Add(where, "params.type", message);
       continue;
     }
     const double value = it->get<double>();
@@ -213,8 +258,10 @@ std::vector<double> ParamsToRaw(const CampaignSpec& spec, const nlohmann::json& 
   }
   for (auto it = params.begin(); it != params.end(); ++it) {
     if (space.Index(it.key()) < 0) {
+      const std::string guess = ClosestName(it.key(), space.names());
       issues.Add(JsonPointer(path, it.key()), "params.unknown",
-                 "'" + it.key() + "' is not a parameter of campaign '" + spec.name + "'");
+                 "'" + it.key() + "' is not a parameter of campaign '" + spec.name + "'" +
+                     (guess.empty() ? "" : "; did you mean '" + guess + "'?"));
     }
   }
   issues.ThrowIfAny();
@@ -281,6 +328,84 @@ std::pair<std::string, nlohmann::json> ParseAssignment(const std::string& text,
     return {name, number};
   }
   return {name, value};
+}
+
+namespace {
+
+char Lower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
+
+// Optimal-string-alignment distance (Levenshtein plus transposition of neighbours), ignoring case.
+std::size_t EditDistance(const std::string& a, const std::string& b) {
+  const std::size_t n = a.size();
+  const std::size_t m = b.size();
+  std::vector<std::vector<std::size_t>> d(n + 1, std::vector<std::size_t>(m + 1, 0));
+  for (std::size_t i = 0; i <= n; ++i) d[i][0] = i;
+  for (std::size_t j = 0; j <= m; ++j) d[0][j] = j;
+  for (std::size_t i = 1; i <= n; ++i) {
+    for (std::size_t j = 1; j <= m; ++j) {
+      const std::size_t cost = Lower(a[i - 1]) == Lower(b[j - 1]) ? 0 : 1;
+      d[i][j] = std::min({d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost});
+      if (i > 1 && j > 1 && Lower(a[i - 1]) == Lower(b[j - 2]) &&
+          Lower(a[i - 2]) == Lower(b[j - 1])) {
+        d[i][j] = std::min(d[i][j], d[i - 2][j - 2] + 1);
+      }
+    }
+  }
+  return d[n][m];
+}
+
+}  // namespace
+
+std::string ClosestName(const std::string& name, const std::vector<std::string>& candidates) {
+  // A candidate followed by something that cannot continue an identifier: a unit or a note.
+  std::string prefixed;
+  for (const std::string& c : candidates) {
+    if (name.size() > c.size() && name.compare(0, c.size(), c) == 0) {
+      const char next = name[c.size()];
+      const bool continues = (next >= 'a' && next <= 'z') || (next >= 'A' && next <= 'Z') ||
+                             (next >= '0' && next <= '9') || next == '_';
+      if (!continues && c.size() > prefixed.size()) prefixed = c;
+    }
+  }
+  if (!prefixed.empty()) return prefixed;
+  // One edit turns "tc" into "jc": short names only match up to case.
+  const std::size_t limit = name.size() <= 2 ? 0 : name.size() <= 4 ? 1 : 2;
+  std::string best;
+  std::size_t best_distance = limit + 1;
+  for (const std::string& c : candidates) {
+    const std::size_t distance = EditDistance(name, c);
+    if (distance < best_distance) {
+      best = c;
+      best_distance = distance;
+    }
+  }
+  return best;
+}
+
+std::string UnknownObjectiveMessage(const CampaignSpec& spec, const std::string& name) {
+  std::vector<std::string> names;
+  std::string list;
+  for (const Objective& o : spec.objectives) {
+    names.push_back(o.name);
+    list += (list.empty() ? "" : ", ") + o.name;
+  }
+  const std::string guess = ClosestName(name, names);
+  return "'" + name + "' is not an objective of campaign '" + spec.name + "' (objectives: " + list +
+         ")" + (guess.empty() ? "" : "; did you mean '" + guess + "'?");
+}
+
+std::string DescribeViolations(const CampaignSpec& spec, const std::vector<double>& raw) {
+  std::string out;
+  const std::vector<double> snapped = spec.space.Snap(raw);  // as Space::IsFeasible checks it
+  for (const space::Constraint& c : spec.space.constraints()) {
+    const double slack = c.Slack(snapped);
+    if (c.Holds(slack)) continue;
+    std::ostringstream text;
+    text << "'" << c.text() << "'";
+    if (std::isfinite(slack)) text << " (off by " << std::setprecision(6) << slack << ")";
+    out += (out.empty() ? "" : "; ") + text.str();
+  }
+  return out;
 }
 
 }  // namespace kyoso::campaign

@@ -87,4 +87,19 @@ nlohmann::json RawToParams(const CampaignSpec& spec, const std::vector<double>& 
 std::pair<std::string, nlohmann::json> ParseAssignment(const std::string& text,
                                                        const std::string& path);
 
+// For "did you mean" hints: the name among `candidates` that `name` most likely meant, or "" when
+// none is close. Close means a case-insensitive edit distance (insert, delete, substitute, swap of
+// two neighbours) of 0 for names of 1-2 characters, 1 for 3-4 and 2 for longer ones, or `name`
+// being a candidate followed by a unit or note ("heating_rate (K/min)", "jc [A/cm^2]").
+std::string ClosestName(const std::string& name, const std::vector<std::string>& candidates);
+
+// The constraints `raw` violates, for a warning: "'max_temp - 20*hold_time <= 600' (off by 30)",
+// the amount g(raw) of space::Constraint::Slack; several are joined by "; ". Empty when every
+// constraint holds.
+std::string DescribeViolations(const CampaignSpec& spec, const std::vector<double>& raw);
+
+// "'Jc' is not an objective of campaign 'ba122-sps' (objectives: jc); did you mean 'jc'?": the
+// message of campaign.unknown_objective wherever an objective is named.
+std::string UnknownObjectiveMessage(const CampaignSpec& spec, const std::string& name);
+
 }  // namespace kyoso::campaign

@@ -1,7 +1,9 @@
 // Helpers shared by the campaign verbs (common.h): campaign options, opening the database, the
 // acting user, reading files and one-line experiment descriptions.
+#include <cmath>
 #include <cstdlib>
 #include <fstream>
+#include <iomanip>
 #include <sstream>
 
 #include "kyoso/base/error.h"
@@ -37,22 +39,50 @@ std::string ReadFileText(const std::string& path) {
   return text.str();
 }
 
+namespace {
+
+// Six significant digits: what a person reads and types back (--json keeps every digit).
+std::string Short(double value) {
+  std::ostringstream out;
+  out << std::setprecision(6) << value;
+  return out.str();
+}
+
+double Number(const nlohmann::json& object, const char* key) {
+  const auto it = object.find(key);
+  return it != object.end() && it->is_number() ? it->get<double>() : std::nan("");
+}
+
+}  // namespace
+
 std::string DescribeExperiment(const store::Experiment& e) {
   std::ostringstream out;
   out << "#" << e.id << " " << store::ToString(e.status) << " " << store::ToString(e.source) << " "
       << e.proposer << ":";
   for (auto it = e.params.begin(); it != e.params.end(); ++it) {
-    out << " " << it.key() << "=" << (it->is_string() ? it->get<std::string>() : it->dump());
+    out << " " << it.key() << "="
+        << (it->is_string()         ? it->get<std::string>()
+            : it->is_number_float() ? Short(it->get<double>())
+                                    : it->dump());
   }
   for (const auto& [name, m] : e.results) {
-    out << " | " << name << "=" << m.value;
-    if (m.uncertainty) out << "+-" << *m.uncertainty;
+    out << " | " << name << "=" << Short(m.value);
+    if (m.uncertainty) out << "+-" << Short(*m.uncertainty);
   }
   if (e.prediction.is_object()) {
     for (auto it = e.prediction.begin(); it != e.prediction.end(); ++it) {
-      if (it->is_object() && it->contains("mean") && (*it)["mean"].is_number()) {
-        out << " (predicted " << it.key() << " " << (*it)["mean"].get<double>() << " +- "
-            << (*it)["stddev"].get<double>() << ")";
+      if (!it->is_object() || !std::isfinite(Number(*it, "mean"))) continue;
+      if (it->value("scale", std::string("linear")) == "log") {
+        // mean and stddev are of ln(value): show the value's median and 2-sigma range instead
+        // (docs/spec.md, "Log-scale objectives").
+        const double mean = Number(*it, "mean");
+        const double stddev = Number(*it, "stddev");
+        out << " (predicted " << it.key() << " " << Short(std::exp(mean)) << ", 2σ range "
+            << Short(std::exp(mean - 2 * stddev)) << "-" << Short(std::exp(mean + 2 * stddev))
+            << ")";
+      } else {
+        out << " (predicted " << it.key() << " " << Short(Number(*it, "mean")) << " +- "
+            << Short(Number(*it, "stddev")) << ")";
       }
     }
   }

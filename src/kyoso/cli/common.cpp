@@ -3,6 +3,7 @@
 
 #include <unistd.h>
 
+#include <csignal>
 #include <cstdio>
 #include <iostream>
 
@@ -67,6 +68,22 @@ int RunGuarded(const CommonOptions& options, const std::function<void()>& body) 
   }
 }
 
+namespace {
+
+// The shell's only process-wide state: set from the signal handler, read by TerminalProgress.
+volatile std::sig_atomic_t interrupted = 0;
+
+extern "C" void OnInterrupt(int) {
+  interrupted = 1;
+  std::signal(SIGINT, SIG_DFL);  // a second Ctrl-C ends the program
+}
+
+}  // namespace
+
+void CatchInterrupt() { std::signal(SIGINT, OnInterrupt); }
+
+bool Interrupted() { return interrupted != 0; }
+
 TerminalProgress::TerminalProgress(bool enabled) : enabled_(enabled && isatty(STDERR_FILENO)) {}
 
 TerminalProgress::~TerminalProgress() {
@@ -74,6 +91,7 @@ TerminalProgress::~TerminalProgress() {
 }
 
 bool TerminalProgress::Update(const ProgressEvent& event) {
+  if (Interrupted()) return false;
   if (!enabled_) return true;
   constexpr int kWidth = 30;
   std::string bar;

@@ -37,7 +37,14 @@ void PrintJson(const nlohmann::json& document);
 // Runs `body`, mapping any exception to stderr and an exit code. Returns the exit code.
 int RunGuarded(const CommonOptions& options, const std::function<void()>& body);
 
-// A progress bar on stderr when it is a terminal (and not under --json); silent otherwise.
+// Ctrl-C (SIGINT) for long verbs: after CatchInterrupt(), the first Ctrl-C only sets a flag that
+// TerminalProgress reports as a cancellation, so the work stops at its next progress point and
+// nothing half-done is stored; a second Ctrl-C ends the program at once (default action).
+void CatchInterrupt();
+bool Interrupted();
+
+// A progress bar on stderr when it is a terminal (and not under --json); silent otherwise. Either
+// way it cancels the work once Interrupted().
 class TerminalProgress final : public ProgressSink {
  public:
   explicit TerminalProgress(bool enabled);
@@ -80,6 +87,7 @@ void AddResultCommand(CLI::App& app, int& exit_code);
 void AddFailCommand(CLI::App& app, int& exit_code);
 void AddWithdrawCommand(CLI::App& app, int& exit_code);
 void AddCorrectCommand(CLI::App& app, int& exit_code);
+void AddReviseCommand(CLI::App& app, int& exit_code);
 void AddListCommand(CLI::App& app, int& exit_code);
 void AddShowCommand(CLI::App& app, int& exit_code);
 void AddBestCommand(CLI::App& app, int& exit_code);

@@ -40,7 +40,7 @@ void PrintComparison(const campaign::Comparison& comparison) {
   }
   std::printf(
       "reached@: measured experiment of the campaign (and id) at which the loop's best "
-      "was reached;\nimproved: share of the loop's experiments that beat the campaign's "
+      "was reached;\nimproved: share of the loop's measurements that beat the campaign's "
       "best so far;\nz = (measured - predicted) / predicted stddev at proposal time.\n");
   std::fflush(stdout);
 }

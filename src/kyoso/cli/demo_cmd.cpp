@@ -4,6 +4,7 @@
 #include <iostream>
 #include <memory>
 
+#include "kyoso/base/error.h"
 #include "kyoso/campaign/demo.h"
 #include "kyoso/cli/common.h"
 
@@ -29,6 +30,13 @@ void AddDemoCommand(CLI::App& app, int& exit_code) {
     exit_code = RunGuarded(args->options, [&]() {
       const bool text = !args->options.json;
       const std::string& db_path = args->options.db;
+      auto db = OpenDatabase(args->options);
+      // Refuse a second demo before printing its banner (RunDemo would refuse it too).
+      if (db->FindCampaign(args->demo.campaign_name)) {
+        throw Error("store.duplicate_campaign",
+                    "a campaign named '" + args->demo.campaign_name + "' already exists in " +
+                        db_path + "; use another --db (or delete the file) for a fresh demo");
+      }
       if (text) {
         std::printf(
             "kyoso demo: Ba122 spark-plasma-sintering campaign, researchers and engine on one "
@@ -40,7 +48,6 @@ void AddDemoCommand(CLI::App& app, int& exit_code) {
             static_cast<unsigned long long>(args->demo.seed));
         std::fflush(stdout);
       }
-      auto db = OpenDatabase(args->options);
       campaign::DemoResult result;
       {
         TerminalProgress progress(text);

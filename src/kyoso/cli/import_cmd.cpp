@@ -1,6 +1,7 @@
 // `kyoso import FILE.csv [--by NAME] [--format auto|boxvia|full]`: all-or-nothing CSV import.
 #include <iostream>
 #include <memory>
+#include <optional>
 
 #include "kyoso/base/error.h"
 #include "kyoso/campaign/csv.h"
@@ -13,12 +14,17 @@ void AddImportCommand(CLI::App& app, int& exit_code) {
     CampaignOptions options;
     std::string file;
     std::string format = "auto";
+    std::string duplicates = "refuse";
   };
   auto args = std::make_shared<Args>();
   CLI::App* verb = app.add_subcommand("import", "Import experiments from a CSV file (docs/csv.md)");
   AddCampaignOptions(*verb, args->options);
   verb->add_option("FILE", args->file, "CSV file")->required();
   verb->add_option("--format", args->format, "auto, boxvia or full")->capture_default_str();
+  verb->add_option("--duplicates", args->duplicates,
+                   "Rows already in the campaign: refuse (nothing imported), skip (import only "
+                   "the new rows) or import (again)")
+      ->capture_default_str();
   verb->callback([args, &exit_code]() {
     exit_code = RunGuarded(args->options.common, [&]() {
       campaign::ImportOptions options;
@@ -29,6 +35,13 @@ void AddImportCommand(CLI::App& app, int& exit_code) {
                            "'" + args->format + "' is not one of auto, boxvia, full");
         }
       }
+      const std::optional<campaign::DuplicateRows> duplicates =
+          campaign::ParseDuplicateRows(args->duplicates);
+      if (!duplicates) {
+        throw InputError("--duplicates", "cli.bad_option",
+                         "'" + args->duplicates + "' is not one of refuse, skip, import");
+      }
+      options.duplicates = *duplicates;
       options.by = WhoOrUser(args->options.by);
       const std::string text = ReadFileText(args->file);
       auto db = OpenDatabase(args->options.common);
@@ -42,6 +55,7 @@ void AddImportCommand(CLI::App& app, int& exit_code) {
         PrintJson({{"imported", outcome.ids.size()},
                    {"ids", outcome.ids},
                    {"layout", campaign::ToString(outcome.layout)},
+                   {"skipped_lines", outcome.skipped_lines},
                    {"warnings", warnings}});
         return;
       }
@@ -51,6 +65,12 @@ void AddImportCommand(CLI::App& app, int& exit_code) {
       std::cout << "imported " << outcome.ids.size() << " experiments ("
                 << campaign::ToString(outcome.layout) << " layout) into '" << c.spec.name << "'"
                 << std::endl;
+      if (!outcome.skipped_lines.empty()) {
+        std::cout << "skipped " << outcome.skipped_lines.size()
+                  << " row(s) already in the campaign, lines:";
+        for (int line : outcome.skipped_lines) std::cout << " " << line;
+        std::cout << std::endl;
+      }
     });
   });
 }

@@ -27,7 +27,10 @@ void AddListCommand(CLI::App& app, int& exit_code) {
       store::ExperimentFilter filter;
       for (const std::string& s : args->statuses) {
         const std::optional<store::Status> status = store::ParseStatus(s);
-        if (!status) throw InputError("--status", "cli.bad_option", "'" + s + "' is not a status");
+        if (!status) {
+          throw InputError("--status", "cli.bad_option",
+                           "'" + s + "' is not one of proposed, running, done, failed, withdrawn");
+        }
         filter.statuses.push_back(*status);
       }
       if (!args->source.empty()) {

@@ -1,6 +1,8 @@
 // `kyoso show ID`: one experiment with its full history.
+#include <iomanip>
 #include <iostream>
 #include <memory>
+#include <sstream>
 
 #include "kyoso/campaign/campaign.h"
 #include "kyoso/cli/common.h"
@@ -32,12 +34,27 @@ void AddShowCommand(CLI::App& app, int& exit_code) {
       const store::Experiment& e = detail.experiment;
       std::cout << DescribeExperiment(e) << "\n  rationale: " << e.rationale
                 << "\n  created: " << e.created_at << "\n  history:" << std::endl;
+      // One line per change: "status  proposed -> running", "correct jc  25000 -> 26000".
+      const auto value = [](const nlohmann::json& v) -> std::string {
+        if (v.is_string()) return v.get<std::string>();
+        if (v.is_object() && v.contains("value") && v["value"].is_number()) {
+          std::ostringstream out;
+          out << std::setprecision(6) << v["value"].get<double>();
+          if (v.contains("uncertainty") && v["uncertainty"].is_number()) {
+            out << "+-" << v["uncertainty"].get<double>();
+          }
+          return out.str();
+        }
+        return v.dump();
+      };
       for (const store::HistoryEntry& h : detail.history) {
         std::cout << "    " << h.seq << "  " << h.at << "  " << h.who << "  " << h.action;
-        if (!h.field.empty()) std::cout << " " << h.field;
-        if (!h.old_value.is_null()) std::cout << "  " << h.old_value.dump();
-        if (!h.new_value.is_null() && h.action != "insert") {
-          std::cout << " -> " << h.new_value.dump();
+        std::string field = h.field;
+        if (field.starts_with("results/")) field = field.substr(8);
+        if (!field.empty() && field != h.action) std::cout << " " << field;
+        if (h.action != "insert" && (!h.old_value.is_null() || !h.new_value.is_null())) {
+          std::cout << "  " << (h.old_value.is_null() ? "" : value(h.old_value) + " ") << "-> "
+                    << value(h.new_value);
         }
         if (!h.reason.empty()) std::cout << "  (" << h.reason << ")";
         std::cout << std::endl;

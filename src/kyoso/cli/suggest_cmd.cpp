@@ -35,6 +35,9 @@ void AddSuggestCommand(CLI::App& app, int& exit_code) {
   auto args = std::make_shared<Args>();
   CLI::App* verb = app.add_subcommand("suggest", "Ask the engine for the next experiments");
   AddCampaignOptions(*verb, args->options, false);
+  verb->add_option(
+      "--by", args->options.by,
+      "Who asks for the batch (recorded in its rationale; the proposer is the engine)");
   verb->add_option("--batch,-q", args->batch, "Number of experiments (q)")->capture_default_str();
   verb->add_option("--acquisition", args->acquisition, "ei, ucb or pi")->capture_default_str();
   verb->add_option("--local-search", args->local_search,
@@ -63,10 +66,15 @@ void AddSuggestCommand(CLI::App& app, int& exit_code) {
         if (!name.empty()) request.shared.push_back(name);
       }
       if (args->seed_option->count() > 0) request.seed = args->seed;
+      request.requested_by = args->options.by;
       auto db = OpenDatabase(args->options.common);
       const campaign::Campaign c = campaign::Open(*db, args->options.campaign);
       TerminalProgress progress(!args->options.common.json);
+      CatchInterrupt();
       const campaign::SuggestOutcome outcome = campaign::Suggest(*db, c, request, &progress);
+      if (outcome.summary.termination == "cancelled") {
+        throw Error("cli.interrupted", "interrupted (Ctrl-C): no suggestion was stored");
+      }
       if (args->options.common.json) {
         nlohmann::json experiments = nlohmann::json::array();
         for (const store::Experiment& e : outcome.experiments) {
@@ -78,7 +86,10 @@ void AddSuggestCommand(CLI::App& app, int& exit_code) {
                     outcome.batch_id ? nlohmann::json(*outcome.batch_id) : nlohmann::json(nullptr)},
                    {"seed", outcome.seed},
                    {"observations", outcome.num_observations},
-                   {"pending", outcome.num_pending}});
+                   {"pending", outcome.num_pending},
+                   // The HTTP API's names (docs/http-api.md), so scripts can switch.
+                   {"num_observations", outcome.num_observations},
+                   {"num_pending", outcome.num_pending}});
         return;
       }
       std::cout << "engine (" << outcome.summary.termination << ", " << outcome.num_observations

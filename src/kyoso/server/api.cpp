@@ -95,41 +95,6 @@ nlohmann::json DetailJson(const campaign::ExperimentDetail& detail) {
   return json;
 }
 
-// Revises a proposed experiment before it is run (the UI's "edit a suggested row"): in ONE
-// transaction, the edited conditions become a new proposal by the researcher (with the model's
-// prediction for them) and the original is withdrawn with a reason naming its replacement, so
-// the engine's original stays in the record and its history. Composed of campaign use cases
-// (AddProposal, Withdraw); see docs/http-api.md, "revise".
-nlohmann::json Revise(store::Store& store, const campaign::Campaign& c, store::ExperimentId id,
-                      const nlohmann::json& params, const std::string& rationale,
-                      const std::string& who) {
-  nlohmann::json out;
-  store.Transaction([&](store::Store& s) {
-    const store::Experiment original = s.GetExperiment(c.id(), id);
-    if (original.status != store::Status::kProposed) {
-      throw Error("revise.bad_transition", "only a proposed experiment can be revised; #" +
-                                               std::to_string(id) + " is " +
-                                               store::ToString(original.status));
-    }
-    campaign::Proposal proposal;
-    proposal.params = params;
-    proposal.by = who;
-    proposal.rationale = (rationale.empty() ? std::string("revised") : rationale) +
-                         " [revised from #" + std::to_string(id) + " by " +
-                         store::ToString(original.source) + " " + original.proposer + ": " +
-                         original.params.dump() + "]";
-    const campaign::AddOutcome added = campaign::AddProposal(s, c, proposal);
-    const store::Experiment withdrawn =
-        campaign::Withdraw(s, c, id, who,
-                           "revised by " + who + " before running; replaced by #" +
-                               std::to_string(added.experiment.id));
-    out = {{"experiment", campaign::ExperimentJson(added.experiment)},
-           {"replaces", campaign::ExperimentJson(withdrawn)},
-           {"warnings", IssuesJson(added.warnings)}};
-  });
-  return out;
-}
-
 }  // namespace
 
 void RegisterCampaignApi(Server& server, const ApiOptions& options) {
@@ -250,12 +215,9 @@ void RegisterCampaignApi(Server& server, const ApiOptions& options) {
           }
         }
         // The store records the engine as proposer and "who" of a suggestion; the person who
-        // asked is kept in the rationale (campaign::SuggestRequest has no requester field).
-        const std::string note = reader.String("rationale").value_or("");
-        req.rationale = (note.empty() ? optimize::ToString(req.acquisition) + " batch of " +
-                                            std::to_string(req.batch_size)
-                                      : note) +
-                        " (requested by " + request.user() + ")";
+        // asked is kept in the rationale, as `kyoso suggest --by` does.
+        req.rationale = reader.String("rationale").value_or("");
+        req.requested_by = request.user();
         reader.CheckNoUnknownKeys();
         for (const std::string& problem : req.Validate(c.spec)) {
           issues.Add("", "suggest.options", problem);
@@ -267,42 +229,49 @@ void RegisterCampaignApi(Server& server, const ApiOptions& options) {
              {"summary", outcome.summary.ToJson()},
              {"batch_id", outcome.batch_id ? nlohmann::json(*outcome.batch_id) : nullptr},
              {"seed", outcome.seed},
+             // Both spellings, so the document is that of `kyoso suggest --json` (docs/cli.md).
+             {"observations", outcome.num_observations},
+             {"pending", outcome.num_pending},
              {"num_observations", outcome.num_observations},
              {"num_pending", outcome.num_pending}});
       });
 
-  server.AddRoute(Method::kGet, std::string(kCampaign) + "/experiments",
-                  "list experiments (kyoso list); filters: status, source, proposer, batch",
-                  [o](const ApiRequest& request) {
-                    auto store = Open(o);
-                    const campaign::Campaign c = campaign::Open(*store, request.PathParam(1));
-                    store::ExperimentFilter filter;
-                    IssueList issues;
-                    if (auto status = request.Query("status")) {
-                      if (auto s = store::ParseStatus(*status)) {
-                        filter.statuses.push_back(*s);
-                      } else {
-                        issues.Add("?status", "request.status", "unknown status " + *status);
-                      }
-                    }
-                    if (auto source = request.Query("source")) {
-                      filter.source = store::ParseSource(*source);
-                      if (!filter.source) {
-                        issues.Add("?source", "request.source", "unknown source " + *source);
-                      }
-                    }
-                    if (auto proposer = request.Query("proposer")) filter.proposer = *proposer;
-                    if (auto batch = request.Query("batch")) {
-                      try {
-                        filter.batch_id = std::stoll(*batch);
-                      } catch (const std::exception&) {
-                        issues.Add("?batch", "request.type", "batch must be an integer");
-                      }
-                    }
-                    issues.ThrowIfAny();
-                    return ApiResponse::Json(
-                        {{"experiments", ExperimentsJson(campaign::List(*store, c, filter))}});
-                  });
+  server.AddRoute(
+      Method::kGet, std::string(kCampaign) + "/experiments",
+      "list experiments (kyoso list); filters: status, source, proposer, batch",
+      [o](const ApiRequest& request) {
+        auto store = Open(o);
+        const campaign::Campaign c = campaign::Open(*store, request.PathParam(1));
+        store::ExperimentFilter filter;
+        IssueList issues;
+        if (auto status = request.Query("status")) {
+          if (auto s = store::ParseStatus(*status)) {
+            filter.statuses.push_back(*s);
+          } else {
+            issues.Add(
+                "?status", "request.status",
+                "'" + *status + "' is not one of proposed, running, done, failed, withdrawn");
+          }
+        }
+        if (auto source = request.Query("source")) {
+          filter.source = store::ParseSource(*source);
+          if (!filter.source) {
+            issues.Add("?source", "request.source",
+                       "'" + *source + "' is not one of engine, researcher, import");
+          }
+        }
+        if (auto proposer = request.Query("proposer")) filter.proposer = *proposer;
+        if (auto batch = request.Query("batch")) {
+          try {
+            filter.batch_id = std::stoll(*batch);
+          } catch (const std::exception&) {
+            issues.Add("?batch", "request.type", "batch must be an integer");
+          }
+        }
+        issues.ThrowIfAny();
+        return ApiResponse::Json(
+            {{"experiments", ExperimentsJson(campaign::List(*store, c, filter))}});
+      });
 
   server.AddRoute(
       Method::kPost, std::string(kCampaign) + "/experiments",
@@ -427,8 +396,16 @@ void RegisterCampaignApi(Server& server, const ApiOptions& options) {
         issues.ThrowIfAny();
         auto store = Open(o);
         const campaign::Campaign c = campaign::Open(*store, request.PathParam(1));
-        return ApiResponse::Json(
-            Revise(*store, c, ExperimentIdParam(request), *params, rationale, request.user()), 201);
+        campaign::Proposal changes;
+        changes.params = *params;
+        changes.rationale = rationale;
+        changes.by = request.user();
+        const campaign::ReviseOutcome outcome =
+            campaign::Revise(*store, c, ExperimentIdParam(request), changes);
+        return ApiResponse::Json({{"experiment", campaign::ExperimentJson(outcome.experiment)},
+                                  {"replaces", campaign::ExperimentJson(outcome.replaces)},
+                                  {"warnings", IssuesJson(outcome.warnings)}},
+                                 201);
       });
 
   server.AddRoute(
@@ -447,9 +424,14 @@ void RegisterCampaignApi(Server& server, const ApiOptions& options) {
         }
         auto store = Open(o);
         const campaign::Campaign c = campaign::Open(*store, request.PathParam(1));
+        std::string objective = request.Query("objective").value_or("");
+        if (objective.empty()) objective = c.spec.primary().name;
+        const nlohmann::json best = ExperimentsJson(campaign::Best(*store, c, objective, count));
+        // The document of `kyoso best --json`: the objective, the best one and the list.
         return ApiResponse::Json(
-            {{"experiments", ExperimentsJson(campaign::Best(
-                                 *store, c, request.Query("objective").value_or(""), count))}});
+            {{"objective", objective},
+             {"experiment", best.empty() ? nlohmann::json(nullptr) : best.front()},
+             {"experiments", best}});
       });
 
   server.AddRoute(
@@ -478,7 +460,8 @@ void RegisterCampaignApi(Server& server, const ApiOptions& options) {
 
   server.AddRoute(
       Method::kPost, std::string(kCampaign) + "/import",
-      "CSV import, all or nothing (kyoso import): {csv, layout}", [o](const ApiRequest& request) {
+      "CSV import, all or nothing (kyoso import): {csv, layout, duplicates}",
+      [o](const ApiRequest& request) {
         const nlohmann::json body = request.JsonBody();
         IssueList issues;
         ObjectReader reader(body, "", issues);
@@ -491,6 +474,13 @@ void RegisterCampaignApi(Server& server, const ApiOptions& options) {
             reader.AddIssue("layout", "request.format", "layout is boxvia or full");
           }
         }
+        if (auto text = reader.String("duplicates")) {
+          if (auto duplicates = campaign::ParseDuplicateRows(*text)) {
+            import.duplicates = *duplicates;
+          } else {
+            reader.AddIssue("duplicates", "request.choice", "duplicates is refuse, skip or import");
+          }
+        }
         reader.CheckNoUnknownKeys();
         issues.ThrowIfAny();
         auto store = Open(o);
@@ -499,6 +489,7 @@ void RegisterCampaignApi(Server& server, const ApiOptions& options) {
         return ApiResponse::Json({{"layout", campaign::ToString(outcome.layout)},
                                   {"ids", outcome.ids},
                                   {"imported", outcome.ids.size()},
+                                  {"skipped_lines", outcome.skipped_lines},
                                   {"warnings", IssuesJson(outcome.warnings)}},
                                  201);
       });

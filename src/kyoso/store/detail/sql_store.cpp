@@ -625,8 +625,16 @@ class SqlStore final : public Store {
                             {campaign, id});
     if (rows.empty()) {
       RequireCampaign(campaign);
-      throw Error("store.experiment_not_found", "campaign " + std::to_string(campaign) +
-                                                    " has no experiment " + std::to_string(id));
+      // Name the campaign as people know it and the ids it has (contiguous from 1).
+      const auto about =
+          Query("SELECT name, next_experiment FROM campaigns WHERE id = ?1", {campaign});
+      const std::int64_t last = about.empty() ? 0 : ToInt(about[0][1]) - 1;
+      throw Error("store.experiment_not_found",
+                  "campaign '" + (about.empty() ? std::to_string(campaign) : ToText(about[0][0])) +
+                      "' has no experiment " + std::to_string(id) +
+                      (last < 1    ? " (it has no experiments yet)"
+                       : last == 1 ? " (it has only experiment 1)"
+                                   : " (its experiments are 1-" + std::to_string(last) + ")"));
     }
     return ExperimentFromRow(rows[0]);
   }
