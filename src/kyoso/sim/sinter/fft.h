@@ -7,6 +7,7 @@
 #include <complex>
 #include <cstddef>
 #include <memory>
+#include <mutex>
 #include <vector>
 
 #include "kyoso/sim/sinter/grid.h"
@@ -14,6 +15,13 @@
 namespace kyoso::sim::sinter::detail {
 
 using Complex = std::complex<double>;
+
+// FFTW's planner is not thread-safe and its thread support must be initialized once per process
+// (before fftw_mpi_init when the MPI transforms are used): both are FFTW's own process-wide
+// state. Hold this lock while creating or destroying any plan.
+std::mutex& FftwPlannerMutex();
+// Calls fftw_init_threads once per process; the caller holds FftwPlannerMutex().
+void InitFftwThreadsLocked();
 
 class RealFft {
  public:
