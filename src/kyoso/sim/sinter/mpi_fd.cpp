@@ -37,9 +37,9 @@ double DistributedFdKernel::MaxMobility() const {
   return slabs_.MaxOverRanks(kernel_->last_max_mobility());
 }
 
-void DistributedFdKernel::Step(const StepModel& model, double dt) {
+void DistributedFdKernel::Step(const StepModel& model, double dt, const Advection* advection) {
   slabs_.ExchangeHalos(kGhosts);
-  kernel_->Step(slabs_.local(), model, dt, nullptr);
+  kernel_->Step(slabs_.local(), model, dt, advection);
 }
 
 }  // namespace kyoso::sim::sinter

@@ -29,8 +29,13 @@ class DistributedFdKernel {
   // Collective: assembles the global state on every rank (fields only; time and step are the
   // caller's). `global` must already have the global grid's size.
   void AllGather(State& global) const { slabs_.AllGather(global); }
-  // Collective: one step of the FD kernel (advection is not distributed).
-  void Step(const StepModel& model, double dt);
+  // Collective: one step of the FD kernel. advection may be null; otherwise its velocities are
+  // laid out on the local grid (slabs().local().grid: owned planes plus two ghost planes per
+  // side) with the owned planes and at least the first ghost plane per side filled
+  // (GrainVelocities in rigid_body.h does so). The upwind flux at the slab faces then reads the
+  // same neighbours as on one rank; only the order of two additions at the periodic wrap plane
+  // differs, so with advection the fields equal one rank's to round-off, without it bitwise.
+  void Step(const StepModel& model, double dt, const Advection* advection = nullptr);
   // Collective: the largest mobility M over the whole box at the start of the last step (the
   // value FdKernel::last_max_mobility gives on one rank, exactly: M is pointwise, and every rank's
   // planes including its ghosts hold values of real points).

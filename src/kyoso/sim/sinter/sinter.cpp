@@ -119,10 +119,6 @@ Result Run(const Spec& spec, const Options& options, ProgressSink* progress) {
     MPI_Comm_size(options.communicator, &ranks);
     MPI_Comm_rank(options.communicator, &rank);
     if (ranks > 1) {
-      if (spec.rigid_body.enabled) {
-        throw InputError("/rigid_body/enabled", "sinter.mpi_unsupported",
-                         "runs on several MPI ranks do not support rigid-body motion yet");
-      }
       if (spec.kernel == KernelKind::kSpectral) {
         distributed_spectral = std::make_unique<DistributedSpectralKernel>(
             grid, state.num_slots, options.num_threads, options.communicator);
@@ -394,7 +390,30 @@ Result Run(const Spec& spec, const Options& options, ProgressSink* progress) {
       Advection advection;
       if (spec.rigid_body.enabled) {
         summary.remaps += tracker.Update(state);
+#ifdef KYOSO_SINTER_MPI
+        if (slabs != nullptr) {
+          // Each rank integrates F_i, T_i over its own planes of the (all-gathered) fields, one
+          // MPI_Allreduce sums them, and each rank fills the velocities of its slab.
+          forces = GrainForces(state, tracker, spec.rigid_body, slabs->first_plane(),
+                               slabs->num_planes());
+          std::vector<double> packed;
+          for (const GrainForce& f : forces) {
+            packed.insert(packed.end(), f.force.begin(), f.force.end());
+            packed.insert(packed.end(), f.torque.begin(), f.torque.end());
+          }
+          slabs->SumOverRanks(packed.data(), static_cast<int>(packed.size()));
+          for (std::size_t g = 0; g < forces.size(); ++g) {
+            std::copy_n(packed.begin() + 6 * g, 3, forces[g].force.begin());
+            std::copy_n(packed.begin() + 6 * g + 3, 3, forces[g].torque.begin());
+          }
+          advection = GrainVelocities(state, tracker, spec.rigid_body, forces, slabs->first_plane(),
+                                      slabs->num_planes(), slabs->ghosts());
+        } else {
+          advection = RigidBodyVelocities(state, tracker, spec.rigid_body, &forces);
+        }
+#else
         advection = RigidBodyVelocities(state, tracker, spec.rigid_body, &forces);
+#endif
       }
       double change = 0.0;
       if (fd) {
@@ -404,10 +423,10 @@ Result Run(const Spec& spec, const Options& options, ProgressSink* progress) {
         change = spectral->Step(state, m, dt, &advection);
 #ifdef KYOSO_SINTER_MPI
       } else if (distributed_fd) {
-        distributed_fd->Step(m, dt);
+        distributed_fd->Step(m, dt, &advection);
         observed_mobility = distributed_fd->MaxMobility();
       } else {
-        change = distributed_spectral->Step(m, dt, nullptr);
+        change = distributed_spectral->Step(m, dt, &advection);
 #endif
       }
       if (multi_rank) {  // the local slabs advanced; the loop's copy of the fields follows below
@@ -432,8 +451,9 @@ Result Run(const Spec& spec, const Options& options, ProgressSink* progress) {
         has_out && spec.checkpoint_every > 0 && steps_done % spec.checkpoint_every == 0;
     const bool vtk_due =
         next_vtk < vtk_times.size() && vtk_times[next_vtk] <= state.time * (1.0 + 1e-12) + 1e-300;
-    const bool reads_fields =
-        steps_done % 50 == 0 || sample_due || tracking_due || checkpoint_due || vtk_due;
+    // Rigid-body motion tracks the grains before every step.
+    const bool reads_fields = spec.rigid_body.enabled || steps_done % 50 == 0 || sample_due ||
+                              tracking_due || checkpoint_due || vtk_due;
 #ifdef KYOSO_SINTER_MPI
     if (slabs != nullptr && reads_fields) slabs->AllGather(state);
 #endif

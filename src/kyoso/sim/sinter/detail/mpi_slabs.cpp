@@ -125,4 +125,8 @@ double SlabFields::MaxOverRanks(double value) const {
   return global;
 }
 
+void SlabFields::SumOverRanks(double* values, int count) const {
+  MPI_Allreduce(MPI_IN_PLACE, values, count, MPI_DOUBLE, MPI_SUM, comm_);
+}
+
 }  // namespace kyoso::sim::sinter::detail

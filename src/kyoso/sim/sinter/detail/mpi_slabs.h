@@ -44,6 +44,8 @@ class SlabFields {
   double Mass() const;
   // Collective: the largest `value` over the ranks.
   double MaxOverRanks(double value) const;
+  // Collective: replaces values[0, count) by their sums over the ranks.
+  void SumOverRanks(double* values, int count) const;
 
   State& local() { return local_; }
   const State& local() const { return local_; }
