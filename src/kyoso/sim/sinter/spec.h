@@ -100,9 +100,10 @@ struct Options {
 #ifdef KYOSO_SINTER_MPI
   // MPI: when not MPI_COMM_NULL and of size > 1, Run is collective over this communicator and
   // the kernel runs slab-decomposed (FD: mpi_fd.h; spectral: mpi_spectral.h, FFTW's MPI
-  // transforms; rigid-body motion is refused); every rank passes the same spec and options,
-  // and only rank 0 writes files and reports progress. The library never initializes MPI: the
-  // caller (e.g. the `kyoso` CLI under mpirun) calls MPI_Init and passes the communicator.
+  // transforms; rigid-body forces summed over the ranks); every rank passes the same spec and
+  // options, and only rank 0 writes files and reports progress. The library never initializes
+  // MPI: the caller (e.g. the `kyoso` CLI under mpirun) calls MPI_Init and passes the
+  // communicator.
   MPI_Comm communicator = MPI_COMM_NULL;
 #endif
 
