@@ -12,6 +12,9 @@ std::mutex& FftwPlannerMutex() {
   return mutex;
 }
 
+void* FftwMalloc(std::size_t bytes) { return fftw_malloc(bytes); }
+void FftwFree(void* p) { fftw_free(p); }
+
 void InitFftwThreadsLocked() {
   static const bool initialized = fftw_init_threads() != 0;
   (void)initialized;

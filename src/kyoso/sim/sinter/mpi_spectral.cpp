@@ -24,6 +24,7 @@ struct DistributedSpectralKernel::Fft {
   fftw_plan inverse = nullptr;
   double* real = nullptr;            // local_n0 planes, rows padded to 2 (n_x/2 + 1)
   fftw_complex* spectral = nullptr;  // alloc_local coefficients
+  ptrdiff_t alloc_local = 1;         // complex values FFTW needs in each coefficient array
   ptrdiff_t local_n0 = 0, local_0_start = 0, local_n1 = 0, local_1_start = 0;
   std::size_t num_rows = 0;      // real rows of n_x values on this rank
   std::size_t complex_size = 0;  // coefficients on this rank
@@ -62,6 +63,7 @@ struct DistributedSpectralKernel::Fft {
     }
     owns_mean = local_1_start == 0 && local_n1 > 0;
     alloc = std::max<ptrdiff_t>(alloc, 1);
+    alloc_local = alloc;
     real = fftw_alloc_real(2 * static_cast<std::size_t>(alloc));
     spectral = fftw_alloc_complex(static_cast<std::size_t>(alloc));
     if (grid.dims == 3) {
@@ -147,11 +149,8 @@ DistributedSpectralKernel::DistributedSpectralKernel(const Grid& global, int num
              CheckedPlanes(global, fft_->local_n0, comm), kGhosts, comm),
       num_slots_(num_slots) {
   const std::size_t m = slabs_.OwnedSize();
-  const std::size_t nc = fft_->complex_size;
-  rho_hat_.resize(nc);
-  mu_hat_.resize(nc);
-  work_hat_.resize(nc);
-  flux_hat_.resize(nc);
+  const std::size_t alloc = static_cast<std::size_t>(fft_->alloc_local);
+  for (auto* v : {&rho_hat_, &mu_hat_, &work_hat_, &flux_hat_}) v->resize(alloc);
   for (auto* v : {&s1_, &s2_, &s3_, &mu_, &mobility_, &gradient_, &real_work_}) v->resize(m);
   rho_next_.resize(slabs_.local().rho.size());
   eta_next_.resize(slabs_.local().eta.size());
@@ -159,20 +158,17 @@ DistributedSpectralKernel::DistributedSpectralKernel(const Grid& global, int num
 
 DistributedSpectralKernel::~DistributedSpectralKernel() = default;
 
-void DistributedSpectralKernel::Forward(const double* in, detail::Complex* out) {
+void DistributedSpectralKernel::Forward(const double* in, detail::ComplexBuffer& out) {
   const std::size_t nx = static_cast<std::size_t>(slabs_.global().n[0]);
   const std::size_t padded = 2 * (nx / 2 + 1);
   for (std::size_t row = 0; row < fft_->num_rows; ++row) {
     std::copy(in + row * nx, in + (row + 1) * nx, fft_->real + row * padded);
   }
-  fftw_execute(fft_->forward);
-  const detail::Complex* src = reinterpret_cast<const detail::Complex*>(fft_->spectral);
-  std::copy(src, src + fft_->complex_size, out);
+  fftw_mpi_execute_dft_r2c(fft_->forward, fft_->real, reinterpret_cast<fftw_complex*>(out.data()));
 }
 
-void DistributedSpectralKernel::Inverse(detail::Complex* in, double* out) {
-  std::copy(in, in + fft_->complex_size, reinterpret_cast<detail::Complex*>(fft_->spectral));
-  fftw_execute(fft_->inverse);
+void DistributedSpectralKernel::Inverse(detail::ComplexBuffer& in, double* out) {
+  fftw_mpi_execute_dft_c2r(fft_->inverse, reinterpret_cast<fftw_complex*>(in.data()), fft_->real);
   const std::size_t nx = static_cast<std::size_t>(slabs_.global().n[0]);
   const std::size_t padded = 2 * (nx / 2 + 1);
   for (std::size_t row = 0; row < fft_->num_rows; ++row) {
@@ -214,21 +210,21 @@ double DistributedSpectralKernel::Step(const StepModel& model, double dt, Advect
   last_max_mobility_ = max_mobility;
 
   // μ = ∂f/∂ρ − κ_ρ ∇²ρ with the Laplacian spectral.
-  Forward(rho, rho_hat_.data());
+  Forward(rho, rho_hat_);
   for (std::size_t c = 0; c < nc; ++c) work_hat_[c] = -k2[c] * rho_hat_[c];
-  Inverse(work_hat_.data(), real_work_.data());
+  Inverse(work_hat_, real_work_.data());
   for (std::size_t i = 0; i < m; ++i) {
     mu_[i] = DfDrhoSums(co.a, co.b, rho[i], s2_[i], s3_[i]) - co.kappa_rho * real_work_[i];
   }
   // Divergence of M ∇μ, accumulated in flux_hat_.
-  Forward(mu_.data(), mu_hat_.data());
+  Forward(mu_.data(), mu_hat_);
   std::fill(flux_hat_.begin(), flux_hat_.end(), detail::Complex(0.0, 0.0));
   for (int axis = 0; axis < slabs_.global().dims; ++axis) {
     const std::vector<double>& kd = fft_->kd[axis];
     for (std::size_t c = 0; c < nc; ++c) work_hat_[c] = detail::Complex(0.0, kd[c]) * mu_hat_[c];
-    Inverse(work_hat_.data(), gradient_.data());
+    Inverse(work_hat_, gradient_.data());
     for (std::size_t i = 0; i < m; ++i) gradient_[i] *= mobility_[i];
-    Forward(gradient_.data(), work_hat_.data());
+    Forward(gradient_.data(), work_hat_);
     for (std::size_t c = 0; c < nc; ++c) {
       flux_hat_[c] += detail::Complex(0.0, kd[c]) * work_hat_[c];
     }
@@ -239,7 +235,7 @@ double DistributedSpectralKernel::Step(const StepModel& model, double dt, Advect
     const double implicit = dt * max_mobility * k2[c] * (s_rho + co.kappa_rho * k2[c]);
     rho_hat_[c] += dt * flux_hat_[c] / (1.0 + implicit);
   }
-  Inverse(rho_hat_.data(), rho_next_.data() + offset);
+  Inverse(rho_hat_, rho_next_.data() + offset);
 
   // Order parameters.
   const double dt_l = dt * model.l;
@@ -247,13 +243,13 @@ double DistributedSpectralKernel::Step(const StepModel& model, double dt, Advect
   for (int slot = 0; slot < num_slots_; ++slot) {
     const double* e = owned_eta(slot);
     for (std::size_t i = 0; i < m; ++i) real_work_[i] = DfDetaSums(co.b, rho[i], e[i], s2_[i]);
-    Forward(e, work_hat_.data());
-    Forward(real_work_.data(), flux_hat_.data());
+    Forward(e, work_hat_);
+    Forward(real_work_.data(), flux_hat_);
     for (std::size_t c = 0; c < nc; ++c) {
       work_hat_[c] = ((1.0 + dt_l * s_eta) * work_hat_[c] - dt_l * flux_hat_[c]) /
                      (1.0 + dt_l * (s_eta + co.kappa_eta * k2[c]));
     }
-    Inverse(work_hat_.data(), eta_next_.data() + static_cast<std::size_t>(slot) * n_local + offset);
+    Inverse(work_hat_, eta_next_.data() + static_cast<std::size_t>(slot) * n_local + offset);
   }
   if (advection != nullptr && !advection->empty()) {
     // One ghost plane of every field and velocity, then the serial upwind flux on the local grid:

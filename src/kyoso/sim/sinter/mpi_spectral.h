@@ -61,15 +61,17 @@ class DistributedSpectralKernel {
  private:
   struct Fft;
   // Transforms of one owned field (OwnedSize() values, unpadded) to this rank's local complex
-  // coefficients and back (Inverse divides by the global size and destroys `in`).
-  void Forward(const double* in, detail::Complex* out);
-  void Inverse(detail::Complex* in, double* out);
+  // coefficients and back (Inverse divides by the global size and destroys `in`). The
+  // coefficient arrays are ComplexBuffers of FFTW's local allocation size, on which the plans
+  // run directly (no copy of the coefficients).
+  void Forward(const double* in, detail::ComplexBuffer& out);
+  void Inverse(detail::ComplexBuffer& in, double* out);
 
   std::unique_ptr<Fft> fft_;
   detail::SlabFields slabs_;
   int num_slots_;
   double last_max_mobility_ = 0.0;
-  std::vector<detail::Complex> rho_hat_, mu_hat_, work_hat_, flux_hat_;
+  detail::ComplexBuffer rho_hat_, mu_hat_, work_hat_, flux_hat_;
   std::vector<double> s1_, s2_, s3_, mu_, mobility_, gradient_, real_work_;
   std::vector<double> rho_next_, eta_next_;  // local layout (ghosts included)
 };
