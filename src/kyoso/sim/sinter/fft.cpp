@@ -3,19 +3,22 @@
 
 #include <fftw3.h>
 
-#include <mutex>
 #include <numbers>
 
 namespace kyoso::sim::sinter::detail {
 
-namespace {
-// FFTW's planner is not thread-safe and its thread support must be initialized once per process;
-// both are FFTW's own process-wide state, guarded here.
-std::mutex& PlannerMutex() {
+std::mutex& FftwPlannerMutex() {
   static std::mutex mutex;
   return mutex;
 }
-}  // namespace
+
+void* FftwMalloc(std::size_t bytes) { return fftw_malloc(bytes); }
+void FftwFree(void* p) { fftw_free(p); }
+
+void InitFftwThreadsLocked() {
+  static const bool initialized = fftw_init_threads() != 0;
+  (void)initialized;
+}
 
 struct RealFft::Plans {
   fftw_plan forward = nullptr;
@@ -32,9 +35,8 @@ RealFft::RealFft(const Grid& grid, int num_threads) : plans_(std::make_unique<Pl
   real_size_ = grid.size();
   complex_size_ = static_cast<std::size_t>(nxc) * ny * nz;
   {
-    std::lock_guard<std::mutex> lock(PlannerMutex());
-    static const bool initialized = fftw_init_threads() != 0;
-    (void)initialized;
+    std::lock_guard<std::mutex> lock(FftwPlannerMutex());
+    InitFftwThreadsLocked();
     fftw_plan_with_nthreads(num_threads < 1 ? 1 : num_threads);
     plans_->real = fftw_alloc_real(real_size_);
     plans_->spectral = fftw_alloc_complex(complex_size_);
@@ -74,7 +76,7 @@ RealFft::RealFft(const Grid& grid, int num_threads) : plans_(std::make_unique<Pl
 }
 
 RealFft::~RealFft() {
-  std::lock_guard<std::mutex> lock(PlannerMutex());
+  std::lock_guard<std::mutex> lock(FftwPlannerMutex());
   fftw_destroy_plan(plans_->forward);
   fftw_destroy_plan(plans_->inverse);
   fftw_free(plans_->real);

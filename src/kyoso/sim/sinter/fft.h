@@ -7,6 +7,8 @@
 #include <complex>
 #include <cstddef>
 #include <memory>
+#include <mutex>
+#include <new>
 #include <vector>
 
 #include "kyoso/sim/sinter/grid.h"
@@ -14,6 +16,36 @@
 namespace kyoso::sim::sinter::detail {
 
 using Complex = std::complex<double>;
+
+// FFTW's planner is not thread-safe and its thread support must be initialized once per process
+// (before fftw_mpi_init when the MPI transforms are used): both are FFTW's own process-wide
+// state. Hold this lock while creating or destroying any plan.
+std::mutex& FftwPlannerMutex();
+// Calls fftw_init_threads once per process; the caller holds FftwPlannerMutex().
+void InitFftwThreadsLocked();
+
+// fftw_malloc / fftw_free, and a std::allocator over them: arrays with the alignment FFTW's SIMD
+// codelets need, so a plan can be executed on them directly (fftw_execute_dft_* new-array form).
+void* FftwMalloc(std::size_t bytes);
+void FftwFree(void* p);
+template <class T>
+struct FftwAllocator {
+  using value_type = T;
+  FftwAllocator() = default;
+  template <class U>
+  explicit FftwAllocator(const FftwAllocator<U>&) {}
+  T* allocate(std::size_t n) {
+    void* p = FftwMalloc(n * sizeof(T));
+    if (p == nullptr) throw std::bad_alloc();
+    return static_cast<T*>(p);
+  }
+  void deallocate(T* p, std::size_t) { FftwFree(p); }
+  template <class U>
+  bool operator==(const FftwAllocator<U>&) const {
+    return true;
+  }
+};
+using ComplexBuffer = std::vector<Complex, FftwAllocator<Complex>>;
 
 class RealFft {
  public:

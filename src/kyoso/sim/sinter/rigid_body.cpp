@@ -33,16 +33,22 @@ double Gradient(const Grid& g, const double* u, int i, int j, int k, int axis) {
 
 }  // namespace
 
-Advection RigidBodyVelocities(const State& state, const GrainTracker& tracker,
-                              const RigidBodyParams& params, std::vector<GrainForce>* forces) {
+std::vector<GrainForce> GrainForces(const State& state, const GrainTracker& tracker,
+                                    const RigidBodyParams& params, int first_plane,
+                                    int num_planes) {
   const Grid& g = state.grid;
-  const std::size_t n = g.size();
   const int dims = g.dims;
+  const int slab_axis = dims == 3 ? 2 : 1;
   const std::vector<GrainInfo>& grains = tracker.grains();
   std::vector<GrainForce> f(grains.size());
   const double dv = g.CellVolume();
-  for (int k = 0; k < g.n[2]; ++k) {
-    for (int j = 0; j < g.n[1]; ++j) {
+  // The loops run over the planes of the slab axis only (k in 3-D, j in 2-D).
+  const int k_begin = slab_axis == 2 ? first_plane : 0;
+  const int k_end = slab_axis == 2 ? first_plane + num_planes : g.n[2];
+  const int j_begin = slab_axis == 1 ? first_plane : 0;
+  const int j_end = slab_axis == 1 ? first_plane + num_planes : g.n[1];
+  for (int k = k_begin; k < k_end; ++k) {
+    for (int j = j_begin; j < j_end; ++j) {
       for (int i = 0; i < g.n[0]; ++i) {
         const std::size_t c = g.Index(i, j, k);
         const double excess = params.k * (state.rho[c] - params.rho_eq);
@@ -79,13 +85,32 @@ Advection RigidBodyVelocities(const State& state, const GrainTracker& tracker,
       }
     }
   }
+  return f;
+}
+
+Advection GrainVelocities(const State& state, const GrainTracker& tracker,
+                          const RigidBodyParams& params, const std::vector<GrainForce>& forces,
+                          int first_plane, int num_planes, int ghosts) {
+  const Grid& g = state.grid;
+  const int dims = g.dims;
+  const int slab_axis = dims == 3 ? 2 : 1;
+  const int n_slab = g.n[slab_axis];
+  Grid local = g;
+  local.n[slab_axis] = num_planes + 2 * ghosts;
+  const std::size_t n = local.size();
+  const std::vector<GrainInfo>& grains = tracker.grains();
   Advection adv;
   adv.slot_velocity.assign(state.num_slots, std::vector<double>(n * dims, 0.0));
   adv.rho_velocity.assign(n * dims, 0.0);
-  for (int k = 0; k < g.n[2]; ++k) {
-    for (int j = 0; j < g.n[1]; ++j) {
+  for (int lk = 0; lk < local.n[2]; ++lk) {
+    for (int lj = 0; lj < local.n[1]; ++lj) {
       for (int i = 0; i < g.n[0]; ++i) {
+        // The global point of the local one (periodic along the slab axis).
+        int j = lj, k = lk;
+        if (slab_axis == 1) j = ((first_plane - ghosts + lj) % n_slab + n_slab) % n_slab;
+        if (slab_axis == 2) k = ((first_plane - ghosts + lk) % n_slab + n_slab) % n_slab;
         const std::size_t c = g.Index(i, j, k);
+        const std::size_t lc = local.Index(i, lj, lk);
         const int idx[3] = {i, j, k};
         for (int s = 0; s < state.num_slots; ++s) {
           const int grain = tracker.GrainOf(s, tracker.labels(s)[c]);
@@ -97,19 +122,27 @@ Advection RigidBodyVelocities(const State& state, const GrainTracker& tracker,
           for (int d = 0; d < dims; ++d) {
             r[d] = Displacement(idx[d] * g.dx, info.centroid[d], g.Length(d));
           }
-          const std::array<double, 3>& t = f[grain].torque;
+          const std::array<double, 3>& t = forces[grain].torque;
           // T × r (2-D: T = (0, 0, T_z)).
           const std::array<double, 3> rot{t[1] * r[2] - t[2] * r[1], t[2] * r[0] - t[0] * r[2],
                                           t[0] * r[1] - t[1] * r[0]};
           for (int d = 0; d < dims; ++d) {
-            const double v = vt * f[grain].force[d] + vr * rot[d];
-            adv.slot_velocity[s][d * n + c] = v;
-            adv.rho_velocity[d * n + c] += state.Eta(s)[c] * v;
+            const double v = vt * forces[grain].force[d] + vr * rot[d];
+            adv.slot_velocity[s][d * n + lc] = v;
+            adv.rho_velocity[d * n + lc] += state.Eta(s)[c] * v;
           }
         }
       }
     }
   }
+  return adv;
+}
+
+Advection RigidBodyVelocities(const State& state, const GrainTracker& tracker,
+                              const RigidBodyParams& params, std::vector<GrainForce>* forces) {
+  const int n_slab = state.grid.n[state.grid.dims == 3 ? 2 : 1];
+  std::vector<GrainForce> f = GrainForces(state, tracker, params, 0, n_slab);
+  Advection adv = GrainVelocities(state, tracker, params, f, 0, n_slab, 0);
   if (forces != nullptr) *forces = std::move(f);
   return adv;
 }

@@ -29,8 +29,23 @@ struct GrainForce {
 
 // Computes the advection velocities from the current fields and the tracker's labels (which must
 // describe `state`). Also returns the per-grain forces, indexed like tracker.grains().
+// Equivalent to GrainForces over every plane followed by GrainVelocities on the whole grid.
 Advection RigidBodyVelocities(const State& state, const GrainTracker& tracker,
                               const RigidBodyParams& params, std::vector<GrainForce>* forces);
+
+// The two halves of RigidBodyVelocities for a slab decomposition (several MPI ranks: each rank
+// integrates its own planes, the partial F_i and T_i are summed over the ranks, and each rank
+// fills the velocities of its slab). `state` holds the whole box (the run all-gathers it for
+// grain tracking) and the planes are along the last axis (y in 2-D, z in 3-D).
+// GrainForces: the partial integrals F_i, T_i over planes [first_plane, first_plane + num_planes).
+std::vector<GrainForce> GrainForces(const State& state, const GrainTracker& tracker,
+                                    const RigidBodyParams& params, int first_plane, int num_planes);
+// GrainVelocities: the velocities from the total forces, laid out on a local grid of
+// num_planes + 2 × ghosts planes holding global planes first_plane − ghosts … (periodic), i.e.
+// the layout of detail::SlabFields (ghost planes filled too).
+Advection GrainVelocities(const State& state, const GrainTracker& tracker,
+                          const RigidBodyParams& params, const std::vector<GrainForce>& forces,
+                          int first_plane, int num_planes, int ghosts);
 
 // Advection of every grain by a prescribed uniform velocity (tests and invariants).
 Advection UniformTranslation(const State& state, const std::array<double, 3>& velocity);

@@ -19,6 +19,7 @@
 
 #ifdef KYOSO_SINTER_MPI
 #include "kyoso/sim/sinter/mpi_fd.h"
+#include "kyoso/sim/sinter/mpi_spectral.h"
 #endif
 
 namespace kyoso::sim::sinter {
@@ -101,36 +102,41 @@ Result Run(const Spec& spec, const Options& options, ProgressSink* progress) {
   }
   const Grid& grid = state.grid;
 
-  // MPI (Options::communicator): every rank runs this loop with identical decisions; the FD
-  // step is slab-decomposed, and the full fields are all-gathered onto every rank whenever the
-  // loop reads them (tracking, health checks, samples, VTK, checkpoints). Only rank 0 writes
-  // files and reports progress; its cancel and wall-time decisions are broadcast.
+  // MPI (Options::communicator): every rank runs this loop with identical decisions; the step
+  // of either kernel is slab-decomposed (each kernel decides its slabs: evenly for FD, as FFTW
+  // says for the spectral kernel), and the full fields are all-gathered onto every rank, through
+  // the kernel's own slabs, whenever the loop reads them (tracking, health checks, samples, VTK,
+  // checkpoints). Only rank 0 writes files and reports progress; its cancel and wall-time
+  // decisions are broadcast.
   int rank = 0;
   bool multi_rank = false;
 #ifdef KYOSO_SINTER_MPI
-  std::unique_ptr<DistributedFdKernel> distributed;
+  std::unique_ptr<DistributedFdKernel> distributed_fd;
+  std::unique_ptr<DistributedSpectralKernel> distributed_spectral;
+  const detail::SlabFields* slabs = nullptr;
   if (options.communicator != MPI_COMM_NULL) {
     int ranks = 1;
     MPI_Comm_size(options.communicator, &ranks);
     MPI_Comm_rank(options.communicator, &rank);
     if (ranks > 1) {
-      if (spec.kernel != KernelKind::kFiniteDifference || spec.rigid_body.enabled) {
-        throw InputError(spec.kernel != KernelKind::kFiniteDifference ? "/numerics/kernel"
-                                                                      : "/rigid_body/enabled",
-                         "sinter.mpi_unsupported",
-                         "runs on several MPI ranks support the fd kernel without rigid-body "
-                         "motion only");
+      if (spec.kernel == KernelKind::kSpectral) {
+        distributed_spectral = std::make_unique<DistributedSpectralKernel>(
+            grid, state.num_slots, options.num_threads, options.communicator);
+        distributed_spectral->Scatter(state);
+        slabs = &distributed_spectral->slabs();
+      } else {
+        distributed_fd = std::make_unique<DistributedFdKernel>(
+            grid, state.num_slots, options.num_threads, options.communicator);
+        distributed_fd->Scatter(state);
+        slabs = &distributed_fd->slabs();
       }
-      distributed = std::make_unique<DistributedFdKernel>(
-          grid, state.num_slots, options.num_threads, options.communicator);
-      distributed->Scatter(state);
       summary.num_ranks = ranks;
       multi_rank = true;
     }
   }
   // Collective: broadcasts rank 0's decision.
   auto agree = [&](bool value) {
-    if (!distributed) return value;
+    if (!multi_rank) return value;
     int flag = value ? 1 : 0;
     MPI_Bcast(&flag, 1, MPI_INT, 0, options.communicator);
     return flag != 0;
@@ -147,14 +153,12 @@ Result Run(const Spec& spec, const Options& options, ProgressSink* progress) {
 
   std::unique_ptr<FdKernel> fd;
   std::unique_ptr<SpectralKernel> spectral;
-  if (spec.kernel == KernelKind::kSpectral) {
-    spectral = std::make_unique<SpectralKernel>(grid, state.num_slots, options.num_threads);
-  } else {
-#ifdef KYOSO_SINTER_MPI
-    if (!distributed) fd = std::make_unique<FdKernel>(grid, state.num_slots, options.num_threads);
-#else
-    fd = std::make_unique<FdKernel>(grid, state.num_slots, options.num_threads);
-#endif
+  if (!multi_rank) {
+    if (spec.kernel == KernelKind::kSpectral) {
+      spectral = std::make_unique<SpectralKernel>(grid, state.num_slots, options.num_threads);
+    } else {
+      fd = std::make_unique<FdKernel>(grid, state.num_slots, options.num_threads);
+    }
   }
   // The adaptive step. FD: safety × the forward-Euler limit with the largest mobility on the
   // current fields (the kernel reports it each step; 5 % margin for its growth within a step).
@@ -361,7 +365,9 @@ Result Run(const Spec& spec, const Options& options, ProgressSink* progress) {
   while (next_sample < sample_times.size()) {
     const StepModel m = spec.ModelAt(state.time);
     double dt = spec.dt;
-    if (dt <= 0.0) dt = spectral ? spectral_dt : spec.safety * stable_step(m);
+    if (dt <= 0.0) {
+      dt = spec.kernel == KernelKind::kSpectral ? spectral_dt : spec.safety * stable_step(m);
+    }
     double target = sample_times[next_sample];
     if (next_vtk < vtk_times.size()) target = std::min(target, vtk_times[next_vtk]);
     const double remaining = target - state.time;
@@ -384,20 +390,51 @@ Result Run(const Spec& spec, const Options& options, ProgressSink* progress) {
       Advection advection;
       if (spec.rigid_body.enabled) {
         summary.remaps += tracker.Update(state);
+#ifdef KYOSO_SINTER_MPI
+        if (slabs != nullptr) {
+          // Each rank integrates F_i, T_i over its own planes of the (all-gathered) fields, one
+          // MPI_Allreduce sums them, and each rank fills the velocities of its slab.
+          forces = GrainForces(state, tracker, spec.rigid_body, slabs->first_plane(),
+                               slabs->num_planes());
+          std::vector<double> packed;
+          for (const GrainForce& f : forces) {
+            packed.insert(packed.end(), f.force.begin(), f.force.end());
+            packed.insert(packed.end(), f.torque.begin(), f.torque.end());
+          }
+          slabs->SumOverRanks(packed.data(), static_cast<int>(packed.size()));
+          for (std::size_t g = 0; g < forces.size(); ++g) {
+            std::copy_n(packed.begin() + 6 * g, 3, forces[g].force.begin());
+            std::copy_n(packed.begin() + 6 * g + 3, 3, forces[g].torque.begin());
+          }
+          advection = GrainVelocities(state, tracker, spec.rigid_body, forces, slabs->first_plane(),
+                                      slabs->num_planes(), slabs->ghosts());
+        } else {
+          advection = RigidBodyVelocities(state, tracker, spec.rigid_body, &forces);
+        }
+#else
         advection = RigidBodyVelocities(state, tracker, spec.rigid_body, &forces);
+#endif
       }
+      double change = 0.0;
       if (fd) {
         fd->Step(state, m, dt, &advection);
         observed_mobility = fd->last_max_mobility();
+      } else if (spectral) {
+        change = spectral->Step(state, m, dt, &advection);
 #ifdef KYOSO_SINTER_MPI
-      } else if (distributed) {
-        distributed->Step(m, dt);
+      } else if (distributed_fd) {
+        distributed_fd->Step(m, dt, &advection);
+        observed_mobility = distributed_fd->MaxMobility();
+      } else {
+        change = distributed_spectral->Step(m, dt, &advection);
+#endif
+      }
+      if (multi_rank) {  // the local slabs advanced; the loop's copy of the fields follows below
         state.time += dt;
         ++state.step;
-        observed_mobility = distributed->MaxMobility();
-#endif
-      } else {
-        const double change = spectral->Step(state, m, dt, &advection);
+      }
+      if (spec.kernel == KernelKind::kSpectral) {
+        // Several ranks: `change` is the global maximum, the same on every rank.
         if (!hits_target || dt >= spectral_dt) {
           const double factor = change > 0.0 ? 0.9 * spec.max_change / change : 1.5;
           spectral_dt = dt * std::clamp(factor, 0.5, 1.5);
@@ -414,10 +451,11 @@ Result Run(const Spec& spec, const Options& options, ProgressSink* progress) {
         has_out && spec.checkpoint_every > 0 && steps_done % spec.checkpoint_every == 0;
     const bool vtk_due =
         next_vtk < vtk_times.size() && vtk_times[next_vtk] <= state.time * (1.0 + 1e-12) + 1e-300;
-    const bool reads_fields =
-        steps_done % 50 == 0 || sample_due || tracking_due || checkpoint_due || vtk_due;
+    // Rigid-body motion tracks the grains before every step.
+    const bool reads_fields = spec.rigid_body.enabled || steps_done % 50 == 0 || sample_due ||
+                              tracking_due || checkpoint_due || vtk_due;
 #ifdef KYOSO_SINTER_MPI
-    if (distributed && reads_fields) distributed->AllGather(state);
+    if (slabs != nullptr && reads_fields) slabs->AllGather(state);
 #endif
     if ((steps_done % 50 == 0 || sample_due) && !Healthy(state)) {
       summary.termination = Termination::kDiverged;

@@ -52,7 +52,7 @@ struct Summary {
   int remaps = 0;                    // grains moved to another slot
   int initial_grains = 0;
   int final_grains = 0;
-  int num_ranks = 1;  // MPI ranks the FD kernel was decomposed over (Options::communicator)
+  int num_ranks = 1;  // MPI ranks the kernel was decomposed over (Options::communicator)
   double wall_seconds = 0.0;
   double updates_per_second = 0.0;  // scalar-field updates (points × (1 + slots)) per second
 };

@@ -99,9 +99,11 @@ struct Options {
   double max_wall_seconds = 0;  // 0: no limit; otherwise stop (Summary says so) after this
 #ifdef KYOSO_SINTER_MPI
   // MPI: when not MPI_COMM_NULL and of size > 1, Run is collective over this communicator and
-  // the FD kernel runs slab-decomposed (mpi_fd.h); every rank passes the same spec and options,
-  // and only rank 0 writes files and reports progress. The library never initializes MPI: the
-  // caller (e.g. the `kyoso` CLI under mpirun) calls MPI_Init and passes the communicator.
+  // the kernel runs slab-decomposed (FD: mpi_fd.h; spectral: mpi_spectral.h, FFTW's MPI
+  // transforms; rigid-body forces summed over the ranks); every rank passes the same spec and
+  // options, and only rank 0 writes files and reports progress. The library never initializes
+  // MPI: the caller (e.g. the `kyoso` CLI under mpirun) calls MPI_Init and passes the
+  // communicator.
   MPI_Comm communicator = MPI_COMM_NULL;
 #endif
 

@@ -1,0 +1,111 @@
+// Speed of one step of the MPI-distributed kernels (mpi_fd.h, mpi_spectral.h), run under mpirun
+// with 1 and 2 ranks to get the kernels' own parallel efficiency T1 / (2 T2), without the run's
+// all-gathers, observables and process start-up (those are in bench/sim_sinter/
+// mpi_efficiency.sh). Every rank runs the same fixed number of iterations (a collective step
+// cannot let Google Benchmark pick the count per rank); rank 0 reports, the others are silent.
+// Counters as in sinter_bench.cpp (items = scalar-field updates of the whole box per second).
+// From the build directory (e.g. build/sinter):
+//   mpirun -np 1 --allow-run-as-root bench/sim_sinter/sinter_mpi_bench
+//   mpirun -np 2 --allow-run-as-root -x OMP_NUM_THREADS=1 bench/sim_sinter/sinter_mpi_bench
+#include <benchmark/benchmark.h>
+#include <mpi.h>
+
+#include "kyoso/sim/sinter/mpi_fd.h"
+#include "kyoso/sim/sinter/mpi_spectral.h"
+#include "kyoso/sim/sinter/structures.h"
+
+namespace {
+
+using namespace kyoso::sim::sinter;
+
+StepModel Model() {
+  return {.coefficients = {.a = 16.0, .b = 1.0, .kappa_rho = 10.0, .kappa_eta = 5.0},
+          .mobility = {.volume = 0.01, .vapor = 0.001, .surface = 4.0, .grain_boundary = 0.4},
+          .l = 1.0};
+}
+
+// A chain of three particles along x (as sinter_bench.cpp), one grain each.
+State Chain(int dims, int n, int slots) {
+  Grid g{.dims = dims, .n = {n, n, dims == 3 ? n : 1}, .dx = 1.0};
+  State state = MakeState(g, slots);
+  std::vector<Particle> particles;
+  std::vector<int> slot_of;
+  const double r = n / 8.0;
+  for (int p = 0; p < 3; ++p) {
+    particles.push_back({{n / 2.0 + (p - 1) * 1.9 * r, n / 2.0, dims == 3 ? n / 2.0 : 0.0}, r});
+    slot_of.push_back(p % slots);
+  }
+  FillState(particles, slot_of, 2.0, false, state);
+  return state;
+}
+
+void SetCounters(benchmark::State& bs, const State& s) {
+  int ranks = 1;
+  MPI_Comm_size(MPI_COMM_WORLD, &ranks);
+  bs.counters["ranks"] = ranks;
+  bs.SetItemsProcessed(static_cast<int64_t>(bs.iterations() * static_cast<double>(s.grid.size()) *
+                                            (1 + s.num_slots)));
+}
+
+// args: points per axis, order parameters
+void BM_DistributedSpectralStep(benchmark::State& bs, int dims) {
+  const State s = Chain(dims, static_cast<int>(bs.range(0)), static_cast<int>(bs.range(1)));
+  DistributedSpectralKernel kernel(s.grid, s.num_slots, 1, MPI_COMM_WORLD);
+  kernel.Scatter(s);
+  const StepModel model = Model();
+  const double dt = 5.0 * FdStableStep(s.grid, model);
+  MPI_Barrier(MPI_COMM_WORLD);
+  for (auto _ : bs) benchmark::DoNotOptimize(kernel.Step(model, dt, nullptr));
+  SetCounters(bs, s);
+}
+BENCHMARK_CAPTURE(BM_DistributedSpectralStep, 2d, 2)
+    ->Args({512, 6})
+    ->Iterations(40)
+    ->UseRealTime()
+    ->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(BM_DistributedSpectralStep, 3d, 3)
+    ->Args({128, 2})
+    ->Iterations(10)
+    ->UseRealTime()
+    ->Unit(benchmark::kMillisecond);
+
+void BM_DistributedFdStep(benchmark::State& bs) {
+  const State s = Chain(2, static_cast<int>(bs.range(0)), static_cast<int>(bs.range(1)));
+  DistributedFdKernel kernel(s.grid, s.num_slots, 1, MPI_COMM_WORLD);
+  kernel.Scatter(s);
+  const StepModel model = Model();
+  const double dt = 0.5 * FdStableStep(s.grid, model);
+  MPI_Barrier(MPI_COMM_WORLD);
+  for (auto _ : bs) kernel.Step(model, dt);
+  SetCounters(bs, s);
+}
+BENCHMARK(BM_DistributedFdStep)
+    ->Args({512, 6})
+    ->Iterations(200)
+    ->UseRealTime()
+    ->Unit(benchmark::kMillisecond);
+
+// Rank ≠ 0: runs every benchmark (the steps are collective) and reports nothing.
+class SilentReporter : public benchmark::BenchmarkReporter {
+ public:
+  bool ReportContext(const Context&) override { return true; }
+  void ReportRuns(const std::vector<Run>&) override {}
+};
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  MPI_Init(&argc, &argv);
+  benchmark::Initialize(&argc, argv);
+  int rank = 0;
+  MPI_Comm_rank(MPI_COMM_WORLD, &rank);
+  if (rank == 0) {
+    benchmark::RunSpecifiedBenchmarks();
+  } else {
+    SilentReporter silent;
+    benchmark::RunSpecifiedBenchmarks(&silent);
+  }
+  benchmark::Shutdown();
+  MPI_Finalize();
+  return 0;
+}
