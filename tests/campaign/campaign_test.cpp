@@ -29,6 +29,16 @@ std::string CodeOf(const std::function<void()>& fn) {
   return "no error";
 }
 
+// The location of the first issue of an InputError ("no error" when fn does not throw one).
+std::string PathOf(const std::function<void()>& fn) {
+  try {
+    fn();
+  } catch (const InputError& e) {
+    return e.issues().empty() ? "" : e.issues().front().path;
+  }
+  return "no error";
+}
+
 store::Measurement Value(double value) {
   store::Measurement m;
   m.value = value;
@@ -57,6 +67,8 @@ TEST(Init, CreatesTheCampaignAndOpenFindsItByNameOrAsTheOnlyOne) {
   EXPECT_EQ(CodeOf([&] { Open(*db, ""); }), "campaign.ambiguous");
   EXPECT_EQ(Open(*db, "b").spec.name, "b");
   EXPECT_EQ(CodeOf([&] { Open(*db, "c"); }), "campaign.not_found");
+  // Located by the concept, not by a CLI flag: the same error reaches HTTP clients.
+  EXPECT_EQ(PathOf([&] { Open(*db, "c"); }), "campaign");
   EXPECT_EQ(CodeOf([&] { Init(*db, Ba122Spec("a"), "bob"); }), "store.duplicate_campaign");
   nlohmann::json bad = Ba122Spec("d");
   bad["objectives"][0]["direction"] = "sideways";

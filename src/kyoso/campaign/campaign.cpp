@@ -74,21 +74,21 @@ Campaign Open(store::Store& store, const std::string& name) {
   if (name.empty()) {
     std::vector<store::CampaignRecord> all = store.ListCampaigns();
     if (all.empty()) {
-      throw InputError("--campaign", "campaign.none",
+      throw InputError("campaign", "campaign.none",
                        "the database has no campaign yet; create one with `kyoso init SPEC.json`");
     }
     if (all.size() > 1) {
       std::string list;
       for (const store::CampaignRecord& r : all) list += (list.empty() ? "" : ", ") + r.name;
       throw InputError(
-          "--campaign", "campaign.ambiguous",
+          "campaign", "campaign.ambiguous",
           "the database has several campaigns (" + list + "); choose one with --campaign NAME");
     }
     record = all.front();
   } else {
     std::optional<store::CampaignRecord> found = store.FindCampaign(name);
     if (!found) {
-      throw InputError("--campaign", "campaign.not_found", "no campaign named '" + name + "'");
+      throw InputError("campaign", "campaign.not_found", "no campaign named '" + name + "'");
     }
     record = *found;
   }
@@ -371,7 +371,7 @@ std::vector<store::Experiment> Best(store::Store& store, const Campaign& campaig
                                     const std::string& objective_name, int count) {
   const CampaignSpec& spec = campaign.spec;
   const std::string name = objective_name.empty() ? spec.primary().name : objective_name;
-  RequireObjective(spec, name, "--objective");
+  RequireObjective(spec, name, "objective");
   const Objective& objective = spec.objectives[static_cast<std::size_t>(spec.ObjectiveIndex(name))];
   std::vector<store::Experiment> done;
   store::ExperimentFilter filter;

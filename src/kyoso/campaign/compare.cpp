@@ -34,7 +34,7 @@ Comparison Compare(const CampaignSpec& spec, const std::vector<store::Experiment
   const std::string name = objective_name.empty() ? spec.primary().name : objective_name;
   const int index = spec.ObjectiveIndex(name);
   if (index < 0) {
-    throw InputError("--objective", "campaign.unknown_objective",
+    throw InputError("objective", "campaign.unknown_objective",
                      UnknownObjectiveMessage(spec, name));
   }
   Comparison out;
