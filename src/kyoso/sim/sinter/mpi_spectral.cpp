@@ -10,6 +10,7 @@
 
 #include "kyoso/base/error.h"
 #include "kyoso/sim/sinter/free_energy.h"
+#include "kyoso/sim/sinter/spectral_kernel.h"
 
 namespace kyoso::sim::sinter {
 
@@ -189,24 +190,12 @@ double DistributedSpectralKernel::Step(const StepModel& model, double dt, Advect
   auto owned_eta = [&](int slot) { return state.Eta(slot) + offset; };
 
   // Local sums and mobility; S = the largest mobility over every rank.
-  std::fill(s1_.begin(), s1_.end(), 0.0);
-  std::fill(s2_.begin(), s2_.end(), 0.0);
-  std::fill(s3_.begin(), s3_.end(), 0.0);
+  std::vector<const double*> eta(static_cast<std::size_t>(num_slots_));
   for (int slot = 0; slot < num_slots_; ++slot) {
-    const double* e = owned_eta(slot);
-    for (std::size_t i = 0; i < m; ++i) {
-      const double v = e[i];
-      s1_[i] += v;
-      s2_[i] += v * v;
-      s3_[i] += v * v * v;
-    }
+    eta[static_cast<std::size_t>(slot)] = owned_eta(slot);
   }
-  double max_mobility = 0.0;
-  for (std::size_t i = 0; i < m; ++i) {
-    mobility_[i] = MobilityAt(model.mobility, rho[i], s1_[i], s2_[i]);
-    max_mobility = std::max(max_mobility, mobility_[i]);
-  }
-  max_mobility = slabs_.MaxOverRanks(max_mobility);
+  const double max_mobility = slabs_.MaxOverRanks(detail::SumsAndMobility(
+      model.mobility, rho, eta, m, s1_.data(), s2_.data(), s3_.data(), mobility_.data()));
   last_max_mobility_ = max_mobility;
 
   // μ = ∂f/∂ρ − κ_ρ ∇²ρ with the Laplacian spectral.

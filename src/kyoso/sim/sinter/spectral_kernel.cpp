@@ -6,6 +6,32 @@
 
 namespace kyoso::sim::sinter {
 
+namespace detail {
+
+double SumsAndMobility(const Mobility& mobility, const double* rho,
+                       const std::vector<const double*>& eta, std::size_t n, double* s1, double* s2,
+                       double* s3, double* m) {
+  std::fill(s1, s1 + n, 0.0);
+  std::fill(s2, s2 + n, 0.0);
+  std::fill(s3, s3 + n, 0.0);
+  for (const double* e : eta) {
+    for (std::size_t i = 0; i < n; ++i) {
+      const double v = e[i];
+      s1[i] += v;
+      s2[i] += v * v;
+      s3[i] += v * v * v;
+    }
+  }
+  double max_mobility = 0.0;
+  for (std::size_t i = 0; i < n; ++i) {
+    m[i] = MobilityAt(mobility, rho[i], s1[i], s2[i]);
+    max_mobility = std::max(max_mobility, m[i]);
+  }
+  return max_mobility;
+}
+
+}  // namespace detail
+
 SpectralKernel::SpectralKernel(const Grid& grid, int num_slots, int num_threads)
     : grid_(grid),
       num_slots_(num_slots),
@@ -33,24 +59,13 @@ double SpectralKernel::Step(State& state, const StepModel& model, double dt,
   const Coefficients& co = model.coefficients;
   const double* rho = state.rho.data();
 
-  // Local sums and mobility.
-  std::fill(s2_.begin(), s2_.end(), 0.0);
-  std::fill(s3_.begin(), s3_.end(), 0.0);
-  std::fill(real_work_.begin(), real_work_.end(), 0.0);  // s1
+  // Local sums (s1 in real_work_) and mobility.
+  std::vector<const double*> eta(static_cast<std::size_t>(num_slots_));
   for (int slot = 0; slot < num_slots_; ++slot) {
-    const double* e = state.Eta(slot);
-    for (std::size_t i = 0; i < n; ++i) {
-      const double v = e[i];
-      real_work_[i] += v;
-      s2_[i] += v * v;
-      s3_[i] += v * v * v;
-    }
+    eta[static_cast<std::size_t>(slot)] = state.Eta(slot);
   }
-  double max_mobility = 0.0;
-  for (std::size_t i = 0; i < n; ++i) {
-    mobility_[i] = MobilityAt(model.mobility, rho[i], real_work_[i], s2_[i]);
-    max_mobility = std::max(max_mobility, mobility_[i]);
-  }
+  const double max_mobility = detail::SumsAndMobility(
+      model.mobility, rho, eta, n, real_work_.data(), s2_.data(), s3_.data(), mobility_.data());
 
   // μ = ∂f/∂ρ − κ_ρ ∇²ρ with the Laplacian spectral.
   fft_.Forward(rho, rho_hat_.data());

@@ -35,4 +35,13 @@ class SpectralKernel {
   std::vector<double> s2_, s3_, mu_, mobility_, gradient_, real_work_, rho_next_, eta_next_;
 };
 
+namespace detail {
+// The pointwise start of a spectral step, shared by SpectralKernel and DistributedSpectralKernel:
+// at each of n points the order-parameter sums s1 = Σ η_i, s2 = Σ η_i², s3 = Σ η_i³ (eta[i]
+// points at slot i's n values) and the mobility M(ρ, s1, s2); returns the largest M.
+double SumsAndMobility(const Mobility& mobility, const double* rho,
+                       const std::vector<const double*>& eta, std::size_t n, double* s1, double* s2,
+                       double* s3, double* m);
+}  // namespace detail
+
 }  // namespace kyoso::sim::sinter
