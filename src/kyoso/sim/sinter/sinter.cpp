@@ -249,13 +249,25 @@ Result Run(const Spec& spec, const Options& options, ProgressSink* progress) {
   GrainTracker tracker({.threshold = 0.05,
                         .min_volume = 0.5 * std::pow(width, grid.dims),
                         .remap_buffer = spec.remap_buffer});
-  // Grain tracking on the whole fields. On several ranks a remap moves values in the all-gathered
-  // copy (identically on every rank), and each rank copies its owned planes back into its slab.
+  // Grain tracking. One rank: on the whole fields. Several ranks: on the slabs (a distributed
+  // flood fill, GrainTracker::Update(SlabFields&), which remaps in the slabs; the loop's copy of
+  // the whole fields is then gathered again), except with rigid-body motion, whose forces read the
+  // tracker's labels on the whole box: there the tracker runs on the all-gathered copy, and a
+  // remap there (identical on every rank) is copied into each rank's slab.
+  const bool distributed_tracking = multi_rank && !spec.rigid_body.enabled;
   auto track = [&]() {
     const PhaseTimer timer(summary, &PhaseSeconds::tracking);
-    const int moved = tracker.Update(state);
+    int moved = 0;
 #ifdef KYOSO_SINTER_MPI
-    if (moved > 0 && slabs != nullptr) slabs->CopyOwned(state);
+    if (distributed_tracking) {
+      moved = tracker.Update(*slabs);
+      if (moved > 0) slabs->AllGather(state);
+    } else {
+      moved = tracker.Update(state);
+      if (moved > 0 && slabs != nullptr) slabs->CopyOwned(state);
+    }
+#else
+    moved = tracker.Update(state);
 #endif
     summary.remaps += moved;
   };
@@ -562,8 +574,8 @@ Result Run(const Spec& spec, const Options& options, ProgressSink* progress) {
         next_vtk < vtk_times.size() && vtk_times[next_vtk] <= state.time * (1.0 + 1e-12) + 1e-300;
     const bool health_due = steps_done % 50 == 0 || sample_due;
     // Rigid-body motion tracks the grains before every step.
-    const bool reads_fields =
-        spec.rigid_body.enabled || sample_due || tracking_due || checkpoint_due || vtk_due;
+    const bool reads_fields = spec.rigid_body.enabled || sample_due ||
+                              (tracking_due && !distributed_tracking) || checkpoint_due || vtk_due;
 #ifdef KYOSO_SINTER_MPI
     if (slabs != nullptr && reads_fields) {
       const PhaseTimer timer(summary, &PhaseSeconds::all_gather);
@@ -607,7 +619,8 @@ Result Run(const Spec& spec, const Options& options, ProgressSink* progress) {
       WriteCheckpoint(state, out_path("checkpoint.bin"));
     }
     // Several ranks decide at the points where they synchronize anyway.
-    if (options.max_wall_seconds > 0.0 && (reads_fields || health_due || !multi_rank) &&
+    if (options.max_wall_seconds > 0.0 &&
+        (reads_fields || health_due || tracking_due || !multi_rank) &&
         agree(wall() > options.max_wall_seconds)) {
       summary.termination = Termination::kWallTime;
       summary.message = "stopped at the wall-time limit";
