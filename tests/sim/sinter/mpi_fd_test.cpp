@@ -98,7 +98,8 @@ TEST(DistributedRun, SeriesAndFieldsEqualOneRankRun) {
     EXPECT_EQ(parallel.series.grains[k], serial.series.grains[k]);
     ExpectClose(parallel.series.mean_grain_radius[k], serial.series.mean_grain_radius[k], 1e-12);
     // From the grain centroids (atan2 of partial sums) and, for the neck, the cross-section
-    // through the plane those centres place: smooth in the centres, so round-off as well.
+    // through the plane those centres place: smooth in the centres, so round-off as well
+    // (observed on 2 and 3 ranks: mean grain radius 6e-16, shrinkage 4e-14, neck 1.5e-16).
     ExpectClose(parallel.series.shrinkage[k], serial.series.shrinkage[k], 1e-10, 1e-13);
     ExpectClose(parallel.series.neck_radius[k], serial.series.neck_radius[k], 1e-10);
   }
