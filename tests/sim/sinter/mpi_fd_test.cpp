@@ -143,9 +143,10 @@ TEST(DistributedRun, BlowUpIsDetectedAtTheSameStepAsOnOneRank) {
   }
 }
 
-// Rigid-body motion on several ranks, both kernels: each rank integrates the grain forces and
-// torques over its own planes, one MPI_Allreduce sums them, and the upwind advection reads one
-// neighbour plane across the slab faces. Oracle: the one-process run of the same spec. The
+// Rigid-body motion on several ranks, both kernels: the grains are tracked on the slabs before
+// every step, each rank integrates the grain forces and torques over its own planes, one
+// MPI_Allreduce sums them, and the upwind advection reads one neighbour plane across the slab
+// faces (no all-gather per step). Oracle: the one-process run of the same spec. The
 // partial sums add in another order (and the spectral transforms too), so the agreement is to
 // round-off: same step count, fields within 1e-11, series within 1e-9 relative; ∫ρ conserved to
 // 1e-12. The run without rigid-body motion ends measurably elsewhere (> 1e-3), so the advection
@@ -194,7 +195,8 @@ TEST(DistributedRun, RigidBodyMotionMatchesOneRankWithBothKernels) {
     for (std::size_t c = 0; c < serial.state.eta.size(); ++c) {
       diff = std::max(diff, std::fabs(parallel.state.eta[c] - serial.state.eta[c]));
     }
-    EXPECT_LE(diff, 1e-11);  // observed: fd 1,320 steps 3.8e-15; spectral 416 steps 7.0e-14
+    // observed on 2 and 3 ranks: fd 1,320 steps 4.7e-15; spectral 416 steps 7.9e-14
+    EXPECT_LE(diff, 1e-11);
     EXPECT_GT(moved, 1e-3);
     EXPECT_LT(parallel.summary.mass_drift, 1e-12);
   }

@@ -53,8 +53,8 @@ class GrainTracker {
   // index, which is the order of the one-rank flood fill, so labels, grain ids, slots and remaps
   // are those of Update on the whole fields, and volumes and centroids equal them to round-off
   // (per-slab partial sums added by MPI_Allreduce). Remapping moves values in the owned planes of
-  // slabs.local(); labels() are then on the local grid (slabs.local().grid, −1 on the ghost
-  // planes).
+  // slabs.local() (ghost planes too); labels() are then on the local grid (slabs.local().grid,
+  // ghost planes included: exchanged from the neighbours).
   int Update(detail::SlabFields& slabs);
 #endif
 

@@ -6,8 +6,9 @@
 // first plane (rank P − 1 → rank 0 across the periodic wrap) belong to one region. Regions are
 // numbered by their smallest global point index, which is the order in which the one-rank flood
 // fill (scanning points in memory order) meets them, so the labels are those of one rank. Volumes
-// and centroid sums are per-slab partial sums added by one MPI_Allreduce. Traffic per slot: two
-// planes of ints and one int64 per label per rank, plus 7 doubles per region.
+// and centroid sums are per-slab partial sums added by one MPI_Allreduce, and the ghost planes of
+// labels are exchanged with the neighbours. Traffic per slot: two planes of ints and one int64
+// per label per rank, 7 doubles per region, and the ghost planes.
 // See docs/methods/sinter.md, "MPI domain decomposition".
 #include <mpi.h>
 
@@ -32,9 +33,10 @@ int Find(std::vector<int>& parent, int a) {
 }
 
 // The regions of u > threshold over every rank's owned planes; `labels` on the local grid
-// (slabs.local().grid), −1 outside any region and on the ghost planes. Collective.
-std::vector<GrainInfo> SlabRegions(const detail::SlabFields& slabs, const double* u_local,
-                                   double threshold, std::vector<int>& labels) {
+// (slabs.local().grid), −1 outside any region, the ghost planes filled from the neighbours (the
+// rigid-body velocities are needed there). Collective; `tag` distinct per slot.
+std::vector<GrainInfo> SlabRegions(detail::SlabFields& slabs, const double* u_local,
+                                   double threshold, int tag, std::vector<int>& labels) {
   const Grid& global = slabs.global();
   Grid owned = global;
   owned.n[detail::SlabAxis(global)] = slabs.num_planes();
@@ -104,9 +106,12 @@ std::vector<GrainInfo> SlabRegions(const detail::SlabFields& slabs, const double
   for (int& l : local) {
     if (l >= 0) l = number[Find(parent, offsets[me] + l)];
   }
-  labels.assign(slabs.local().grid.size(), -1);
-  std::copy(local.begin(), local.end(),
-            labels.begin() + static_cast<std::ptrdiff_t>(slabs.OwnedOffset()));
+  // Ghost planes: the neighbours' labels, exchanged like a field (small integers are exact).
+  std::vector<double> exchanged(slabs.local().grid.size(), -1.0);
+  for (std::size_t c = 0; c < points; ++c) exchanged[slabs.OwnedOffset() + c] = local[c];
+  slabs.ExchangeField(exchanged.data(), slabs.ghosts(), tag);
+  labels.resize(exchanged.size());
+  for (std::size_t c = 0; c < exchanged.size(); ++c) labels[c] = static_cast<int>(exchanged[c]);
 
   static_assert(sizeof(detail::RegionSums) == 7 * sizeof(double));
   std::vector<detail::RegionSums> sums =
@@ -122,10 +127,10 @@ std::vector<GrainInfo> SlabRegions(const detail::SlabFields& slabs, const double
 
 int GrainTracker::Update(detail::SlabFields& slabs) {
   const double threshold = options_.threshold;
-  const detail::SlabFields& fields = slabs;
+  constexpr int kFirstTag = 1000;  // apart from the field exchanges' tags
   return Update(slabs.local(), slabs.global(),
-                [threshold, &fields](const State& local, int slot, std::vector<int>& labels) {
-                  return SlabRegions(fields, local.Eta(slot), threshold, labels);
+                [threshold, &slabs](const State& local, int slot, std::vector<int>& labels) {
+                  return SlabRegions(slabs, local.Eta(slot), threshold, kFirstTag + slot, labels);
                 });
 }
 

@@ -251,20 +251,16 @@ Result Run(const Spec& spec, const Options& options, ProgressSink* progress) {
                         .remap_buffer = spec.remap_buffer});
   // Grain tracking. One rank: on the whole fields. Several ranks: on the slabs (a distributed
   // flood fill, GrainTracker::Update(SlabFields&), which remaps in the slabs; the loop's copy of
-  // the whole fields is then gathered again), except with rigid-body motion, whose forces read the
-  // tracker's labels on the whole box: there the tracker runs on the all-gathered copy, and a
-  // remap there (identical on every rank) is copied into each rank's slab.
-  const bool distributed_tracking = multi_rank && !spec.rigid_body.enabled;
+  // the whole fields is then gathered again).
   auto track = [&]() {
     const PhaseTimer timer(summary, &PhaseSeconds::tracking);
     int moved = 0;
 #ifdef KYOSO_SINTER_MPI
-    if (distributed_tracking) {
+    if (slabs != nullptr) {
       moved = tracker.Update(*slabs);
       if (moved > 0) slabs->AllGather(state);
     } else {
       moved = tracker.Update(state);
-      if (moved > 0 && slabs != nullptr) slabs->CopyOwned(state);
     }
 #else
     moved = tracker.Update(state);
@@ -513,10 +509,12 @@ Result Run(const Spec& spec, const Options& options, ProgressSink* progress) {
       if (spec.rigid_body.enabled) {
 #ifdef KYOSO_SINTER_MPI
         if (slabs != nullptr) {
-          // Each rank integrates F_i, T_i over its own planes of the (all-gathered) fields, one
-          // MPI_Allreduce sums them, and each rank fills the velocities of its slab.
-          forces = GrainForces(state, tracker, spec.rigid_body, slabs->first_plane(),
-                               slabs->num_planes());
+          // Each rank integrates F_i, T_i over its own planes (the gradients read the ghost
+          // planes, exchanged first), one MPI_Allreduce sums them, and each rank fills the
+          // velocities of its slab, ghost planes included, from the slab tracker's labels.
+          slabs->ExchangeHalos(slabs->ghosts());
+          forces = SlabGrainForces(slabs->local(), grid, slabs->first_plane(), slabs->ghosts(),
+                                   tracker, spec.rigid_body);
           std::vector<double> packed;
           for (const GrainForce& f : forces) {
             packed.insert(packed.end(), f.force.begin(), f.force.end());
@@ -527,8 +525,8 @@ Result Run(const Spec& spec, const Options& options, ProgressSink* progress) {
             std::copy_n(packed.begin() + 6 * g, 3, forces[g].force.begin());
             std::copy_n(packed.begin() + 6 * g + 3, 3, forces[g].torque.begin());
           }
-          advection = GrainVelocities(state, tracker, spec.rigid_body, forces, slabs->first_plane(),
-                                      slabs->num_planes(), slabs->ghosts());
+          advection = SlabGrainVelocities(slabs->local(), grid, slabs->first_plane(),
+                                          slabs->ghosts(), tracker, spec.rigid_body, forces);
         } else {
           advection = RigidBodyVelocities(state, tracker, spec.rigid_body, &forces);
         }
@@ -573,9 +571,10 @@ Result Run(const Spec& spec, const Options& options, ProgressSink* progress) {
     const bool vtk_due =
         next_vtk < vtk_times.size() && vtk_times[next_vtk] <= state.time * (1.0 + 1e-12) + 1e-300;
     const bool health_due = steps_done % 50 == 0 || sample_due;
-    // Rigid-body motion tracks the grains before every step.
-    const bool reads_fields = spec.rigid_body.enabled || sample_due ||
-                              (tracking_due && !distributed_tracking) || checkpoint_due || vtk_due;
+    // The whole fields are needed on one rank; several ranks gather them for the samples'
+    // neck radius and shrinkage, VTK and checkpoints only (grain tracking, also before every
+    // step with rigid-body motion, the health check and the integrals run on the slabs).
+    const bool reads_fields = sample_due || checkpoint_due || vtk_due;
 #ifdef KYOSO_SINTER_MPI
     if (slabs != nullptr && reads_fields) {
       const PhaseTimer timer(summary, &PhaseSeconds::all_gather);
@@ -620,7 +619,7 @@ Result Run(const Spec& spec, const Options& options, ProgressSink* progress) {
     }
     // Several ranks decide at the points where they synchronize anyway.
     if (options.max_wall_seconds > 0.0 &&
-        (reads_fields || health_due || tracking_due || !multi_rank) &&
+        (reads_fields || health_due || tracking_due || spec.rigid_body.enabled || !multi_rank) &&
         agree(wall() > options.max_wall_seconds)) {
       summary.termination = Termination::kWallTime;
       summary.message = "stopped at the wall-time limit";

@@ -46,15 +46,6 @@ void SlabFields::Scatter(const State& global_on_root) {
   MPI_Bcast(&local_.time, 1, MPI_DOUBLE, 0, comm_);
 }
 
-void SlabFields::CopyOwned(const State& global) {
-  const std::size_t offset = first_plane_ * PlaneSize();
-  for (int field = 0; field <= local_.num_slots; ++field) {
-    const double* src = (field == 0 ? global.rho.data() : global.Eta(field - 1)) + offset;
-    double* dst = (field == 0 ? local_.rho.data() : local_.Eta(field - 1)) + OwnedOffset();
-    std::copy(src, src + OwnedSize(), dst);
-  }
-}
-
 namespace {
 // Counts and displacements (in points) of every rank's owned planes.
 void Layout(const SlabFields& slabs, std::vector<int>& counts, std::vector<int>& displs) {

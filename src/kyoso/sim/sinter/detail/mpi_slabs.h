@@ -31,9 +31,6 @@ class SlabFields {
   void Scatter(const State& global_on_root);
   // Collective: assembles the global fields and time on rank 0 (other ranks' `out` untouched).
   void Gather(State& global_on_root) const;
-  // Not collective: copies this rank's owned planes of `global` (the whole fields, e.g. after the
-  // run remapped grains on the all-gathered copy, identically on every rank) into the slab.
-  void CopyOwned(const State& global);
   // Collective: assembles the global fields on every rank (fields only; time and step are the
   // caller's). `global` must already have the global grid's size.
   void AllGather(State& global) const;
