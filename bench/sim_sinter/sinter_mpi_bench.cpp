@@ -112,6 +112,11 @@ BENCHMARK_CAPTURE(BM_RunPhases, pair_128cubed_spectral, std::string("pair_128cub
     ->Iterations(1)
     ->UseRealTime()
     ->Unit(benchmark::kSecond);
+// Rigid-body motion: grains tracked and forces integrated before every step.
+BENCHMARK_CAPTURE(BM_RunPhases, packing_256_rigid_fd, std::string("packing_256_rigid_fd"))
+    ->Iterations(1)
+    ->UseRealTime()
+    ->Unit(benchmark::kSecond);
 
 // Rank ≠ 0: runs every benchmark (the steps are collective) and reports nothing.
 class SilentReporter : public benchmark::BenchmarkReporter {

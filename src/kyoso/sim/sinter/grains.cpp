@@ -131,8 +131,9 @@ void GrainTracker::Label(const State& fields, const Grid& g, const RegionFinder&
   std::vector<GrainInfo> previous = std::move(grains_);
   grains_.clear();
   std::vector<bool> taken(previous.size(), false);
+  const std::vector<std::vector<GrainInfo>> slot_regions = find(fields, labels_);
   for (int s = 0; s < fields.num_slots; ++s) {
-    std::vector<GrainInfo> regions = find(fields, s, labels_[s]);
+    const std::vector<GrainInfo>& regions = slot_regions[s];
     const int count = static_cast<int>(regions.size());
     region_grain_[s].assign(static_cast<std::size_t>(count), -1);
     for (int l = 0; l < count; ++l) {
@@ -170,11 +171,15 @@ int GrainTracker::GrainOf(int slot, int label) const {
 
 int GrainTracker::Update(State& state) {
   const double threshold = options_.threshold;
-  return Update(state, state.grid,
-                [threshold](const State& fields, int slot, std::vector<int>& labels) {
-                  const int count = LabelRegions(fields.grid, fields.Eta(slot), threshold, labels);
-                  return MeasureRegions(fields.grid, fields.Eta(slot), labels, count);
-                });
+  return Update(
+      state, state.grid, [threshold](const State& fields, std::vector<std::vector<int>>& labels) {
+        std::vector<std::vector<GrainInfo>> regions(fields.num_slots);
+        for (int slot = 0; slot < fields.num_slots; ++slot) {
+          const int count = LabelRegions(fields.grid, fields.Eta(slot), threshold, labels[slot]);
+          regions[slot] = MeasureRegions(fields.grid, fields.Eta(slot), labels[slot], count);
+        }
+        return regions;
+      });
 }
 
 int GrainTracker::Update(State& fields, const Grid& g, const RegionFinder& find) {

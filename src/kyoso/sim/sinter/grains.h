@@ -65,10 +65,10 @@ class GrainTracker {
   int GrainOf(int slot, int label) const;
 
  private:
-  // Labels and measures the regions of one slot: fills `labels` (on fields.grid) and returns the
-  // regions in label order.
-  using RegionFinder = std::function<std::vector<GrainInfo>(const State& fields, int slot,
-                                                            std::vector<int>& labels)>;
+  // Labels and measures the regions of every slot: fills labels[slot] (on fields.grid) and
+  // returns each slot's regions in label order.
+  using RegionFinder = std::function<std::vector<std::vector<GrainInfo>>(
+      const State& fields, std::vector<std::vector<int>>& labels)>;
   // Update on `fields` (the whole box, or one rank's slab) of the box `global`.
   int Update(State& fields, const Grid& global, const RegionFinder& find);
   void Label(const State& fields, const Grid& global, const RegionFinder& find);
