@@ -153,10 +153,10 @@ Result Run(const Spec& spec, const Options& options, ProgressSink* progress) {
 
   // MPI (Options::communicator): every rank runs this loop with identical decisions; the step
   // of either kernel is slab-decomposed (each kernel decides its slabs: evenly for FD, as FFTW
-  // says for the spectral kernel). The health check and the integral observables (mass, free
-  // energy, areas, density) run on each rank's slab and are combined by one MPI_Allreduce; the
-  // full fields are all-gathered onto every rank, through the kernel's own slabs, only where the
-  // loop needs the whole box (grain tracking, neck radius and shrinkage at samples, VTK,
+  // says for the spectral kernel). The health check, the integral observables (mass, free
+  // energy, areas, density) and grain tracking run on each rank's slab, combined by MPI
+  // collectives; the full fields are all-gathered onto every rank, through the kernel's own slabs,
+  // only where the loop needs the whole box (the samples' neck radius and last good state, VTK,
   // checkpoints). Only rank 0 writes files and reports progress; its cancel and wall-time
   // decisions are broadcast.
   int rank = 0;
@@ -571,8 +571,8 @@ Result Run(const Spec& spec, const Options& options, ProgressSink* progress) {
     const bool vtk_due =
         next_vtk < vtk_times.size() && vtk_times[next_vtk] <= state.time * (1.0 + 1e-12) + 1e-300;
     const bool health_due = steps_done % 50 == 0 || sample_due;
-    // The whole fields are needed on one rank; several ranks gather them for the samples'
-    // neck radius and shrinkage, VTK and checkpoints only (grain tracking, also before every
+    // Several ranks gather the whole fields for the samples' neck radius (and last good
+    // state), VTK and checkpoints only (grain tracking, also before every
     // step with rigid-body motion, the health check and the integrals run on the slabs).
     const bool reads_fields = sample_due || checkpoint_due || vtk_due;
 #ifdef KYOSO_SINTER_MPI
