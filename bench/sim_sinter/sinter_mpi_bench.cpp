@@ -14,6 +14,7 @@
 #include <string>
 
 #include "bench_problems.h"
+#include "kyoso/sim/sinter/grains.h"
 #include "kyoso/sim/sinter/mpi_fd.h"
 #include "kyoso/sim/sinter/mpi_spectral.h"
 #include "kyoso/sim/sinter/sinter.h"
@@ -117,6 +118,40 @@ BENCHMARK_CAPTURE(BM_RunPhases, packing_256_rigid_fd, std::string("packing_256_r
     ->Iterations(1)
     ->UseRealTime()
     ->Unit(benchmark::kSecond);
+
+// One grain-tracking pass over the 512² packing of mpi_efficiency.sh (40 discs, 6 slots): the
+// whole-box tracker (what one rank runs; every rank runs it redundantly when several do) against
+// the slab tracker (GrainTracker::Update(SlabFields&), a distributed flood fill) on the FD
+// kernel's slabs. On 1 rank the slab tracker's collectives are trivial, so its figure is the
+// compute; on 2 ranks compare it with half the whole-box figure.
+State Packing512() {
+  std::ifstream in(std::string(KYOSO_SINTER_BENCH_DIR) + "/mpi/packing_512_fd.json");
+  return InitialState(ParseSpec(nlohmann::json::parse(in)));
+}
+constexpr TrackingOptions kTracking{.threshold = 0.05, .min_volume = 4.0, .remap_buffer = 8.0};
+
+void BM_WholeBoxTracking(benchmark::State& bs) {
+  State s = Packing512();
+  GrainTracker tracker(kTracking);
+  MPI_Barrier(MPI_COMM_WORLD);
+  for (auto _ : bs) benchmark::DoNotOptimize(tracker.Update(s));
+  bs.counters["grains"] = static_cast<double>(tracker.grains().size());
+}
+BENCHMARK(BM_WholeBoxTracking)->Iterations(20)->UseRealTime()->Unit(benchmark::kMillisecond);
+
+void BM_SlabTracking(benchmark::State& bs) {
+  const State s = Packing512();
+  DistributedFdKernel kernel(s.grid, s.num_slots, 1, MPI_COMM_WORLD);
+  kernel.Scatter(s);
+  GrainTracker tracker(kTracking);
+  MPI_Barrier(MPI_COMM_WORLD);
+  for (auto _ : bs) benchmark::DoNotOptimize(tracker.Update(kernel.slabs()));
+  bs.counters["grains"] = static_cast<double>(tracker.grains().size());
+  int ranks = 1;
+  MPI_Comm_size(MPI_COMM_WORLD, &ranks);
+  bs.counters["ranks"] = ranks;
+}
+BENCHMARK(BM_SlabTracking)->Iterations(20)->UseRealTime()->Unit(benchmark::kMillisecond);
 
 // Rank ≠ 0: runs every benchmark (the steps are collective) and reports nothing.
 class SilentReporter : public benchmark::BenchmarkReporter {

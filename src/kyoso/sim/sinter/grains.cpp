@@ -10,10 +10,11 @@ namespace kyoso::sim::sinter {
 namespace detail {
 
 int LabelRegions(const Grid& grid, const double* u, double threshold, bool periodic_last_axis,
-                 std::vector<int>& labels) {
+                 std::vector<int>& labels, std::vector<std::size_t>* seeds) {
   const std::size_t n = grid.size();
   labels.assign(n, -1);
   std::vector<std::size_t> stack;
+  if (seeds != nullptr) seeds->clear();
   int count = 0;
   const int nx = grid.n[0];
   const int ny = grid.n[1];
@@ -23,6 +24,7 @@ int LabelRegions(const Grid& grid, const double* u, double threshold, bool perio
   for (std::size_t seed = 0; seed < n; ++seed) {
     if (labels[seed] >= 0 || !(u[seed] > threshold)) continue;
     labels[seed] = count;
+    if (seeds != nullptr) seeds->push_back(seed);
     stack.push_back(seed);
     while (!stack.empty()) {
       const std::size_t c = stack.back();

@@ -82,9 +82,10 @@ class GrainTracker {
 
 namespace detail {
 // LabelRegions on a grid whose last axis (y in 2-D, z in 3-D) is periodic or, for one rank's
-// slab of planes, not (regions then end at the slab's faces).
+// slab of planes, not (regions then end at the slab's faces). seeds (optional): each label's
+// first point in memory order, i.e. its smallest index.
 int LabelRegions(const Grid& grid, const double* u, double threshold, bool periodic_last_axis,
-                 std::vector<int>& labels);
+                 std::vector<int>& labels, std::vector<std::size_t>* seeds = nullptr);
 // Per region l: {Σu, Σu cos θ_0, Σu sin θ_0, …} over the points of `grid`, with θ_d = 2π idx_d /
 // global.n[d] and idx of the whole box (`grid`'s last-axis planes are the box's planes
 // first_plane, first_plane + 1, …). MeasureRegions = RegionsFromSums ∘ SumRegions on the box.

@@ -58,15 +58,11 @@ std::vector<std::vector<GrainInfo>> SlabRegions(detail::SlabFields& slabs, doubl
   std::vector<std::int64_t> seeds;  // slot-major
   const std::int64_t base =
       static_cast<std::int64_t>(slabs.first_plane()) * static_cast<std::int64_t>(plane);
+  std::vector<std::size_t> slot_seeds;
   for (int s = 0; s < num_slots; ++s) {
     counts[s] = detail::LabelRegions(owned, fields.Eta(s) + slabs.OwnedOffset(), threshold, false,
-                                     local[s]);
-    std::vector<std::int64_t> slot_seeds(static_cast<std::size_t>(counts[s]), -1);
-    for (std::size_t c = 0; c < points; ++c) {
-      const int l = local[s][c];
-      if (l >= 0 && slot_seeds[l] < 0) slot_seeds[l] = base + static_cast<std::int64_t>(c);
-    }
-    seeds.insert(seeds.end(), slot_seeds.begin(), slot_seeds.end());
+                                     local[s], &slot_seeds);
+    for (std::size_t c : slot_seeds) seeds.push_back(base + static_cast<std::int64_t>(c));
   }
 
   // 2. Every rank's label counts, seeds and first and last owned planes of labels, per slot.
@@ -140,8 +136,12 @@ std::vector<std::vector<GrainInfo>> SlabRegions(detail::SlabFields& slabs, doubl
     std::vector<int> number(static_cast<std::size_t>(total), -1);
     for (std::size_t k = 0; k < roots.size(); ++k) number[roots[k]] = static_cast<int>(k);
     num_regions[s] = static_cast<int>(roots.size());
+    std::vector<int> renumber(static_cast<std::size_t>(all_counts[me * num_slots + s]));
+    for (std::size_t l = 0; l < renumber.size(); ++l) {
+      renumber[l] = number[Find(parent, offsets[me] + static_cast<int>(l))];
+    }
     for (int& l : local[s]) {
-      if (l >= 0) l = number[Find(parent, offsets[me] + l)];
+      if (l >= 0) l = renumber[l];
     }
   }
 
@@ -159,25 +159,34 @@ std::vector<std::vector<GrainInfo>> SlabRegions(detail::SlabFields& slabs, doubl
                   MPI_DOUBLE, MPI_SUM, comm);
   }
 
-  // 5. Labels on the local grid, the ghost planes exchanged like a field (small integers are
-  // exact as doubles).
+  // 5. Labels on the local grid, the ghost planes received from the periodic neighbours' owned
+  // planes (the layout of SlabFields::ExchangeField, as ints).
   std::vector<std::vector<GrainInfo>> regions(num_slots);
   std::size_t next = 0;
   labels.resize(num_slots);
-  std::vector<double> exchanged(fields.grid.size());
+  const std::size_t ghost_points = static_cast<std::size_t>(slabs.ghosts()) * plane;
+  const int count = static_cast<int>(ghost_points);
+  const int below = (me + ranks - 1) % ranks;
+  const int above = (me + 1) % ranks;
   constexpr int kFirstTag = 1000;  // apart from the field exchanges' tags
   for (int s = 0; s < num_slots; ++s) {
     std::copy_n(packed.begin() + static_cast<std::ptrdiff_t>(next), sums[s].size(),
                 sums[s].begin());
     next += sums[s].size();
     regions[s] = detail::RegionsFromSums(global, sums[s]);
-    std::fill(exchanged.begin(), exchanged.end(), -1.0);
-    for (std::size_t c = 0; c < points; ++c) exchanged[slabs.OwnedOffset() + c] = local[s][c];
-    slabs.ExchangeField(exchanged.data(), slabs.ghosts(), kFirstTag + s);
-    labels[s].resize(exchanged.size());
-    for (std::size_t c = 0; c < exchanged.size(); ++c) {
-      labels[s][c] = static_cast<int>(exchanged[c]);
-    }
+    std::vector<int>& out = labels[s];
+    out.resize(fields.grid.size());
+    std::copy(local[s].begin(), local[s].end(),
+              out.begin() + static_cast<std::ptrdiff_t>(slabs.OwnedOffset()));
+    int* lower_ghost = out.data();
+    int* lower_owned = out.data() + slabs.OwnedOffset();
+    int* upper_owned = out.data() + slabs.OwnedOffset() + points - ghost_points;
+    int* upper_ghost = out.data() + slabs.OwnedOffset() + points;
+    const int tag = 2 * (kFirstTag + s);
+    MPI_Sendrecv(upper_owned, count, MPI_INT, above, tag, lower_ghost, count, MPI_INT, below, tag,
+                 comm, MPI_STATUS_IGNORE);
+    MPI_Sendrecv(lower_owned, count, MPI_INT, below, tag + 1, upper_ghost, count, MPI_INT, above,
+                 tag + 1, comm, MPI_STATUS_IGNORE);
   }
   return regions;
 }
