@@ -2,8 +2,10 @@
 # Parallel efficiency of `kyoso sinter` on 2 MPI ranks (docs/methods/sinter.md, "MPI domain
 # decomposition"): for each spec, the wall and CPU time of 1 rank × 1 thread, 2 ranks × 1 thread
 # (mpirun -np 2) and 1 rank × 2 threads (OpenMP + FFTW threads), the step counts, the efficiency
-# T1 / (2 T2) and the 2-thread speed-up, with the load average before each run. Measure on an
-# otherwise idle machine (load average < 1.5); the wall times include process and mpirun start-up.
+# T1 / (2 T2) and the 2-thread speed-up, with the load average before each run, and rank 0's CPU
+# seconds per phase of the run loop (summary.phase_cpu_seconds) when the CLI prints them. Measure
+# on an otherwise idle machine (load average < 1.5); the wall times include process and mpirun
+# start-up.
 #   bench/sim_sinter/mpi_efficiency.sh build/release                     # the specs in mpi/
 #   bench/sim_sinter/mpi_efficiency.sh build/release path/to/spec.json   # others
 set -euo pipefail
@@ -29,6 +31,10 @@ wall, user, system = map(float, open(sys.argv[1]).read().split()[-3:])
 s = json.load(open(sys.argv[2]))["summary"]
 print(f"  {sys.argv[3]:<18} wall {wall:7.2f} s  cpu {user + system:7.2f} s  steps {s['steps']}"
       f"  ranks {s['num_ranks']}  kernel {s['kernel']}  {s['termination']}")
+cpu = s.get("phase_cpu_seconds")  # per phase, rank 0 (when the CLI prints it)
+if cpu:
+    print("    rank 0 CPU s: " + "  ".join(f"{k} {v:.2f}" for k, v in cpu.items())
+          + f"  (run {s.get('cpu_seconds', 0.0):.2f})")
 open(sys.argv[4], "w").write(str(wall))
 PY
 }

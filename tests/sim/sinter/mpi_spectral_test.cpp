@@ -171,6 +171,11 @@ void ExpectRunsAgree(const Spec& spec) {
     ExpectClose(parallel.series.neck_radius[k], serial.series.neck_radius[k], 1e-10, 1e-12);
     ExpectClose(parallel.series.shrinkage[k], serial.series.shrinkage[k], 1e-10, 1e-12);
     EXPECT_EQ(parallel.series.grains[k], serial.series.grains[k]);
+    ExpectClose(parallel.series.mean_grain_radius[k], serial.series.mean_grain_radius[k], 1e-10);
+    ExpectClose(parallel.series.density[k], serial.series.density[k], 1e-10);
+    ExpectClose(parallel.series.surface_area[k], serial.series.surface_area[k], 1e-10);
+    ExpectClose(parallel.series.gb_area[k], serial.series.gb_area[k], 0.0,
+                1e-10 * serial.series.surface_area[k]);
   }
   EXPECT_LE(MaxDifference(parallel.state.rho, serial.state.rho), 1e-11);
   EXPECT_LE(MaxDifference(parallel.state.eta, serial.state.eta), 1e-11);

@@ -67,6 +67,24 @@ TEST(SinterRun, BlowUpStopsAndKeepsLastGoodState) {
   for (double f : r.series.free_energy) EXPECT_TRUE(std::isfinite(f));
 }
 
+// The phase timers of the Summary time disjoint parts of the loop with monotone clocks, so per
+// clock they add up to at most the whole run's time (a nested or double-counted timer would
+// break this), and the steps take time.
+TEST(SinterRun, PhaseTimesAddUpToAtMostTheRunTime) {
+  const Result r = sinter::Run(ParseSpec(TwoParticleJson("fd")), {});
+  for (const auto& [phases, total] :
+       {std::pair{r.summary.phase_wall_seconds, r.summary.wall_seconds},
+        std::pair{r.summary.phase_cpu_seconds, r.summary.cpu_seconds}}) {
+    for (double t :
+         {phases.step, phases.all_gather, phases.tracking, phases.observables, phases.health}) {
+      EXPECT_GE(t, 0.0);
+    }
+    EXPECT_EQ(phases.all_gather, 0.0);  // one rank: nothing is gathered
+    EXPECT_GT(phases.step, 0.0);
+    EXPECT_LE(phases.step + phases.tracking + phases.observables + phases.health, total);
+  }
+}
+
 TEST(SinterRun, ProgressSinkCanCancel) {
   int calls = 0;
   FunctionProgress cancel([&](const ProgressEvent&) { return ++calls < 3; });

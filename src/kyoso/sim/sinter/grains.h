@@ -6,11 +6,16 @@
 #pragma once
 
 #include <array>
+#include <functional>
 #include <vector>
 
 #include "kyoso/sim/sinter/state.h"
 
 namespace kyoso::sim::sinter {
+
+namespace detail {
+class SlabFields;  // detail/mpi_slabs.h
+}  // namespace detail
 
 struct GrainInfo {
   int id = 0;
@@ -40,6 +45,18 @@ class GrainTracker {
   // Labels every slot, follows ids, remaps when needed (moving field values in `state`).
   // Returns the number of grains moved to another slot.
   int Update(State& state);
+#ifdef KYOSO_SINTER_MPI
+  // Collective over slabs.comm(): the same on slab-decomposed fields (mpi_grains.cpp). Each rank
+  // flood-fills its owned planes; regions that touch across slab faces (the periodic wrap
+  // included) are merged by a union-find over every rank's two boundary planes (all-gathered;
+  // every rank merges the same labels); regions are numbered by their smallest global point
+  // index, which is the order of the one-rank flood fill, so labels, grain ids, slots and remaps
+  // are those of Update on the whole fields, and volumes and centroids equal them to round-off
+  // (per-slab partial sums added by MPI_Allreduce). Remapping moves values in the owned planes of
+  // slabs.local() (ghost planes too); labels() are then on the local grid (slabs.local().grid,
+  // ghost planes included: exchanged from the neighbours).
+  int Update(detail::SlabFields& slabs);
+#endif
 
   const std::vector<GrainInfo>& grains() const { return grains_; }
   // Region labels of one slot from the last Update (−1 outside any grain).
@@ -48,7 +65,13 @@ class GrainTracker {
   int GrainOf(int slot, int label) const;
 
  private:
-  void Label(const State& state);
+  // Labels and measures the regions of every slot: fills labels[slot] (on fields.grid) and
+  // returns each slot's regions in label order.
+  using RegionFinder = std::function<std::vector<std::vector<GrainInfo>>(
+      const State& fields, std::vector<std::vector<int>>& labels)>;
+  // Update on `fields` (the whole box, or one rank's slab) of the box `global`.
+  int Update(State& fields, const Grid& global, const RegionFinder& find);
+  void Label(const State& fields, const Grid& global, const RegionFinder& find);
   TrackingOptions options_;
   std::vector<GrainInfo> grains_;
   std::vector<std::vector<int>> labels_;
@@ -56,6 +79,21 @@ class GrainTracker {
   int next_id_ = 0;
   bool initialized_ = false;
 };
+
+namespace detail {
+// LabelRegions on a grid whose last axis (y in 2-D, z in 3-D) is periodic or, for one rank's
+// slab of planes, not (regions then end at the slab's faces). seeds (optional): each label's
+// first point in memory order, i.e. its smallest index.
+int LabelRegions(const Grid& grid, const double* u, double threshold, bool periodic_last_axis,
+                 std::vector<int>& labels, std::vector<std::size_t>* seeds = nullptr);
+// Per region l: {Σu, Σu cos θ_0, Σu sin θ_0, …} over the points of `grid`, with θ_d = 2π idx_d /
+// global.n[d] and idx of the whole box (`grid`'s last-axis planes are the box's planes
+// first_plane, first_plane + 1, …). MeasureRegions = RegionsFromSums ∘ SumRegions on the box.
+using RegionSums = std::array<double, 7>;
+std::vector<RegionSums> SumRegions(const Grid& global, const Grid& grid, int first_plane,
+                                   const double* u, const std::vector<int>& labels, int count);
+std::vector<GrainInfo> RegionsFromSums(const Grid& global, const std::vector<RegionSums>& sums);
+}  // namespace detail
 
 // Shortest periodic distance between two points.
 double PeriodicDistance(const Grid& grid, const std::array<double, 3>& a,

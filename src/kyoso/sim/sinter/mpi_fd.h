@@ -45,6 +45,7 @@ class DistributedFdKernel {
 
   int first_plane() const { return slabs_.first_plane(); }
   int num_planes() const { return slabs_.num_planes(); }
+  detail::SlabFields& slabs() { return slabs_; }
   const detail::SlabFields& slabs() const { return slabs_; }
 
  private:

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cmath>
 #include <numbers>
+#include <utility>
 
 namespace kyoso::sim::sinter {
 
@@ -12,6 +13,10 @@ double Mass(const State& state) {
   for (double v : state.rho) sum += v;
   return sum * state.grid.CellVolume();
 }
+
+namespace {
+int SlabAxis(const Grid& g) { return g.dims == 3 ? 2 : 1; }
+}  // namespace
 
 namespace {
 
@@ -45,12 +50,16 @@ double CentralGradient(const Grid& g, const double* u, int i, int j, int k) {
 
 }  // namespace
 
-double FreeEnergy(const State& state, const Coefficients& co) {
+namespace {
+
+// Σ of the free-energy density over planes [begin, end) of the last axis, times ΔV.
+double FreeEnergyOverPlanes(const State& state, const Coefficients& co, int begin, int end) {
   const Grid& g = state.grid;
   std::vector<double> eta(static_cast<std::size_t>(state.num_slots));
   double sum = 0.0;
-  for (int k = 0; k < g.n[2]; ++k) {
-    for (int j = 0; j < g.n[1]; ++j) {
+  const bool z = SlabAxis(g) == 2;
+  for (int k = z ? begin : 0; k < (z ? end : g.n[2]); ++k) {
+    for (int j = z ? 0 : begin; j < (z ? g.n[1] : end); ++j) {
       for (int i = 0; i < g.n[0]; ++i) {
         const std::size_t c = g.Index(i, j, k);
         for (int s = 0; s < state.num_slots; ++s) eta[s] = state.Eta(s)[c];
@@ -66,12 +75,14 @@ double FreeEnergy(const State& state, const Coefficients& co) {
   return sum * g.CellVolume();
 }
 
-Areas InterfaceAreas(const State& state) {
+// Σ|∇ρ| and Σ_i Σ|∇η_i| (central differences, not yet times ΔV) over planes [begin, end).
+std::array<double, 2> GradientSumsOverPlanes(const State& state, int begin, int end) {
   const Grid& g = state.grid;
   double surface = 0.0;
   double eta_sum = 0.0;
-  for (int k = 0; k < g.n[2]; ++k) {
-    for (int j = 0; j < g.n[1]; ++j) {
+  const bool z = SlabAxis(g) == 2;
+  for (int k = z ? begin : 0; k < (z ? end : g.n[2]); ++k) {
+    for (int j = z ? 0 : begin; j < (z ? g.n[1] : end); ++j) {
       for (int i = 0; i < g.n[0]; ++i) {
         surface += CentralGradient(g, state.rho.data(), i, j, k);
         for (int s = 0; s < state.num_slots; ++s) {
@@ -80,34 +91,94 @@ Areas InterfaceAreas(const State& state) {
       }
     }
   }
+  return {surface, eta_sum};
+}
+
+Areas AreasOf(const Grid& g, double surface, double eta_sum) {
   Areas areas;
   areas.surface = surface * g.CellVolume();
   areas.grain_boundary = std::max(0.0, 0.5 * (eta_sum - surface) * g.CellVolume());
   return areas;
 }
 
-double RelativeDensity(const State& state, const std::array<double, 3>& lo,
-                       const std::array<double, 3>& hi) {
+// Σρ and the point count over the control volume [lo, hi) (whole-box coordinates) within
+// local planes [begin, end) of the last axis, which are global planes [begin + offset, …) of a
+// box of `global_planes` planes.
+std::pair<double, std::size_t> DensitySumsOverPlanes(const State& state,
+                                                     const std::array<double, 3>& lo,
+                                                     const std::array<double, 3>& hi, int begin,
+                                                     int end, int global_planes, int offset) {
   const Grid& g = state.grid;
-  int begin[3] = {0, 0, 0};
-  int end[3] = {g.n[0], g.n[1], g.n[2]};
+  const int axis = SlabAxis(g);
+  int n[3] = {g.n[0], g.n[1], g.n[2]};
+  n[axis] = global_planes;
+  int from[3] = {0, 0, 0};
+  int to[3] = {n[0], n[1], n[2]};
   for (int d = 0; d < g.dims; ++d) {
     if (hi[d] > lo[d]) {
-      begin[d] = std::clamp(static_cast<int>(std::ceil(lo[d] / g.dx)), 0, g.n[d]);
-      end[d] = std::clamp(static_cast<int>(std::ceil(hi[d] / g.dx)), begin[d], g.n[d]);
+      from[d] = std::clamp(static_cast<int>(std::ceil(lo[d] / g.dx)), 0, n[d]);
+      to[d] = std::clamp(static_cast<int>(std::ceil(hi[d] / g.dx)), from[d], n[d]);
     }
   }
+  // The control volume's planes of the slab axis, in local indices, within [begin, end).
+  from[axis] = std::max(from[axis] - offset, begin);
+  to[axis] = std::min(to[axis] - offset, end);
   double sum = 0.0;
   std::size_t count = 0;
-  for (int k = begin[2]; k < end[2]; ++k) {
-    for (int j = begin[1]; j < end[1]; ++j) {
-      for (int i = begin[0]; i < end[0]; ++i) {
+  for (int k = from[2]; k < to[2]; ++k) {
+    for (int j = from[1]; j < to[1]; ++j) {
+      for (int i = from[0]; i < to[0]; ++i) {
         sum += state.rho[g.Index(i, j, k)];
         ++count;
       }
     }
   }
+  return {sum, count};
+}
+
+}  // namespace
+
+double FreeEnergy(const State& state, const Coefficients& co) {
+  return FreeEnergyOverPlanes(state, co, 0, state.grid.n[SlabAxis(state.grid)]);
+}
+
+Areas InterfaceAreas(const State& state) {
+  const std::array<double, 2> sums =
+      GradientSumsOverPlanes(state, 0, state.grid.n[SlabAxis(state.grid)]);
+  return AreasOf(state.grid, sums[0], sums[1]);
+}
+
+double RelativeDensity(const State& state, const std::array<double, 3>& lo,
+                       const std::array<double, 3>& hi) {
+  const int planes = state.grid.n[SlabAxis(state.grid)];
+  const auto [sum, count] = DensitySumsOverPlanes(state, lo, hi, 0, planes, planes, 0);
   return count > 0 ? sum / static_cast<double>(count) : 0.0;
+}
+
+ObservableSums SumObservables(const State& state, const Coefficients& coefficients,
+                              const std::array<double, 3>& lo, const std::array<double, 3>& hi,
+                              int begin, int end, int global_planes, int offset) {
+  const Grid& g = state.grid;
+  ObservableSums sums;
+  const std::size_t plane = g.size() / static_cast<std::size_t>(g.n[SlabAxis(g)]);
+  for (std::size_t c = begin * plane; c < end * plane; ++c) sums.mass += state.rho[c];
+  sums.mass *= g.CellVolume();
+  sums.free_energy = FreeEnergyOverPlanes(state, coefficients, begin, end);
+  const std::array<double, 2> gradients = GradientSumsOverPlanes(state, begin, end);
+  sums.rho_gradient = gradients[0] * g.CellVolume();
+  sums.eta_gradient = gradients[1] * g.CellVolume();
+  const auto [density_sum, count] =
+      DensitySumsOverPlanes(state, lo, hi, begin, end, global_planes, offset);
+  sums.density_sum = density_sum;
+  sums.density_count = static_cast<double>(count);
+  return sums;
+}
+
+Areas AreasFromSums(const ObservableSums& sums) {
+  Areas areas;
+  areas.surface = sums.rho_gradient;
+  areas.grain_boundary = std::max(0.0, 0.5 * (sums.eta_gradient - sums.rho_gradient));
+  return areas;
 }
 
 double InterpolateRho(const State& state, const std::array<double, 3>& point) {

@@ -31,6 +31,29 @@ Areas InterfaceAreas(const State& state);
 double RelativeDensity(const State& state, const std::array<double, 3>& lo,
                        const std::array<double, 3>& hi);
 
+// Partial sums for a slab decomposition (several MPI ranks, mpi_slabs.h): the quantities above
+// summed over planes [begin, end) of the last axis (y in 2-D, z in 3-D) of `state`'s grid only,
+// in the same order as the whole-box functions, which are these over every plane. Each rank sums
+// its owned planes of its local fields and the sums are added over the ranks (MPI_Allreduce), so
+// the totals equal the whole-box values to round-off (another grouping of the same terms). The
+// gradient terms read planes begin − 1 and end, which must then hold the neighbouring ranks'
+// values (ghost planes, one per side); the other axes stay periodic.
+struct ObservableSums {
+  double mass = 0.0;           // ∫ρ dV (Mass)
+  double free_energy = 0.0;    // FreeEnergy
+  double rho_gradient = 0.0;   // ∫|∇ρ| dV (central differences, InterfaceAreas)
+  double eta_gradient = 0.0;   // Σ_i ∫|∇η_i| dV
+  double density_sum = 0.0;    // Σρ over the points of the control volume (RelativeDensity)
+  double density_count = 0.0;  // number of those points
+};
+// `global_planes`: planes of the whole box along the last axis; `offset`: global index of local
+// plane 0 (the control volume [lo, hi) is in the whole box's coordinates).
+ObservableSums SumObservables(const State& state, const Coefficients& coefficients,
+                              const std::array<double, 3>& lo, const std::array<double, 3>& hi,
+                              int begin, int end, int global_planes, int offset);
+// The areas of summed gradients (InterfaceAreas of the whole box from the totals).
+Areas AreasFromSums(const ObservableSums& sums);
+
 // ρ at an arbitrary point (length units) by periodic multilinear interpolation of the grid values.
 double InterpolateRho(const State& state, const std::array<double, 3>& point);
 

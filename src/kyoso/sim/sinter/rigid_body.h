@@ -33,10 +33,10 @@ struct GrainForce {
 Advection RigidBodyVelocities(const State& state, const GrainTracker& tracker,
                               const RigidBodyParams& params, std::vector<GrainForce>* forces);
 
-// The two halves of RigidBodyVelocities for a slab decomposition (several MPI ranks: each rank
-// integrates its own planes, the partial F_i and T_i are summed over the ranks, and each rank
-// fills the velocities of its slab). `state` holds the whole box (the run all-gathers it for
-// grain tracking) and the planes are along the last axis (y in 2-D, z in 3-D).
+// The two halves of RigidBodyVelocities on the whole box, split by planes of the last axis (y in
+// 2-D, z in 3-D): with the tracker run on the whole fields, each rank of a slab decomposition
+// could integrate its own planes, sum the partial F_i and T_i over the ranks, and fill the
+// velocities of its slab (the run uses the Slab* versions below, which need no whole fields).
 // GrainForces: the partial integrals F_i, T_i over planes [first_plane, first_plane + num_planes).
 std::vector<GrainForce> GrainForces(const State& state, const GrainTracker& tracker,
                                     const RigidBodyParams& params, int first_plane, int num_planes);
@@ -46,6 +46,21 @@ std::vector<GrainForce> GrainForces(const State& state, const GrainTracker& trac
 Advection GrainVelocities(const State& state, const GrainTracker& tracker,
                           const RigidBodyParams& params, const std::vector<GrainForce>& forces,
                           int first_plane, int num_planes, int ghosts);
+
+// The same two halves when grain tracking ran on the slabs too (several MPI ranks,
+// GrainTracker::Update(detail::SlabFields&), whose labels are on the local grid, ghost planes
+// included). `local`: one rank's fields on the layout of detail::SlabFields (owned planes
+// first_plane … of the box `global` plus `ghosts` ghost planes per side, all filled: ghost planes
+// exchanged). SlabGrainForces: the partial F_i, T_i over the owned planes (sum them over the
+// ranks); SlabGrainVelocities: the velocities on every point of the local grid. They equal
+// GrainForces over the same planes and GrainVelocities point by point (the same operations on
+// the same values) when the tracker's grains are the same.
+std::vector<GrainForce> SlabGrainForces(const State& local, const Grid& global, int first_plane,
+                                        int ghosts, const GrainTracker& tracker,
+                                        const RigidBodyParams& params);
+Advection SlabGrainVelocities(const State& local, const Grid& global, int first_plane, int ghosts,
+                              const GrainTracker& tracker, const RigidBodyParams& params,
+                              const std::vector<GrainForce>& forces);
 
 // Advection of every grain by a prescribed uniform velocity (tests and invariants).
 Advection UniformTranslation(const State& state, const std::array<double, 3>& velocity);

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <ctime>
 #include <filesystem>
 #include <memory>
 #include <numbers>
@@ -72,12 +73,60 @@ bool Healthy(const State& state) {
   return true;
 }
 
+// The same test on points [begin, end) of every field (several ranks: each rank's owned points).
+bool Healthy(const State& state, std::size_t begin, std::size_t end) {
+  for (std::size_t c = begin; c < end; ++c) {
+    const double v = state.rho[c];
+    if (!std::isfinite(v) || v < -1.0 || v > 2.0) return false;
+  }
+  for (int s = 0; s < state.num_slots; ++s) {
+    const double* eta = state.Eta(s);
+    for (std::size_t c = begin; c < end; ++c) {
+      if (!std::isfinite(eta[c])) return false;
+    }
+  }
+  return true;
+}
+
+// The integral observables of a sample.
+struct Integrals {
+  double mass = 0.0;
+  double free_energy = 0.0;
+  double density = 0.0;
+  Areas areas;
+};
+
+// Adds the wall and CPU time of its lifetime to one phase of the Summary.
+class PhaseTimer {
+ public:
+  PhaseTimer(Summary& summary, double PhaseSeconds::*phase)
+      : summary_(summary),
+        phase_(phase),
+        wall_start_(std::chrono::steady_clock::now()),
+        cpu_start_(std::clock()) {}
+  ~PhaseTimer() {
+    summary_.phase_wall_seconds.*phase_ +=
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start_).count();
+    summary_.phase_cpu_seconds.*phase_ +=
+        static_cast<double>(std::clock() - cpu_start_) / CLOCKS_PER_SEC;
+  }
+  PhaseTimer(const PhaseTimer&) = delete;
+  PhaseTimer& operator=(const PhaseTimer&) = delete;
+
+ private:
+  Summary& summary_;
+  double PhaseSeconds::*phase_;
+  std::chrono::steady_clock::time_point wall_start_;
+  std::clock_t cpu_start_;
+};
+
 }  // namespace
 
 Result Run(const Spec& spec, const Options& options, ProgressSink* progress) {
   const std::vector<Issue> problems = options.Validate();
   if (!problems.empty()) throw InputError(problems);
   const auto wall_start = std::chrono::steady_clock::now();
+  const std::clock_t cpu_start = std::clock();
   auto wall = [&]() {
     return std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count();
   };
@@ -104,8 +153,10 @@ Result Run(const Spec& spec, const Options& options, ProgressSink* progress) {
 
   // MPI (Options::communicator): every rank runs this loop with identical decisions; the step
   // of either kernel is slab-decomposed (each kernel decides its slabs: evenly for FD, as FFTW
-  // says for the spectral kernel), and the full fields are all-gathered onto every rank, through
-  // the kernel's own slabs, whenever the loop reads them (tracking, health checks, samples, VTK,
+  // says for the spectral kernel). The health check, the integral observables (mass, free
+  // energy, areas, density) and grain tracking run on each rank's slab, combined by MPI
+  // collectives; the full fields are all-gathered onto every rank, through the kernel's own slabs,
+  // only where the loop needs the whole box (the samples' neck radius and last good state, VTK,
   // checkpoints). Only rank 0 writes files and reports progress; its cancel and wall-time
   // decisions are broadcast.
   int rank = 0;
@@ -113,7 +164,7 @@ Result Run(const Spec& spec, const Options& options, ProgressSink* progress) {
 #ifdef KYOSO_SINTER_MPI
   std::unique_ptr<DistributedFdKernel> distributed_fd;
   std::unique_ptr<DistributedSpectralKernel> distributed_spectral;
-  const detail::SlabFields* slabs = nullptr;
+  detail::SlabFields* slabs = nullptr;
   if (options.communicator != MPI_COMM_NULL) {
     int ranks = 1;
     MPI_Comm_size(options.communicator, &ranks);
@@ -144,6 +195,17 @@ Result Run(const Spec& spec, const Options& options, ProgressSink* progress) {
 #else
   auto agree = [](bool value) { return value; };
 #endif
+  // The health check: on one rank of the whole state; on several, of each rank's owned points,
+  // combined by one MPI_Allreduce (no all-gather).
+  auto healthy_now = [&]() {
+#ifdef KYOSO_SINTER_MPI
+    if (slabs != nullptr) {
+      const std::size_t begin = slabs->OwnedOffset();
+      return slabs->AllRanks(Healthy(slabs->local(), begin, begin + slabs->OwnedSize()));
+    }
+#endif
+    return Healthy(state);
+  };
   const bool writer = rank == 0;
   const bool has_out = !options.output_dir.empty();  // same on every rank: it sets the steps
   if (has_out && writer) std::filesystem::create_directories(options.output_dir);
@@ -187,7 +249,25 @@ Result Run(const Spec& spec, const Options& options, ProgressSink* progress) {
   GrainTracker tracker({.threshold = 0.05,
                         .min_volume = 0.5 * std::pow(width, grid.dims),
                         .remap_buffer = spec.remap_buffer});
-  summary.remaps += tracker.Update(state);
+  // Grain tracking. One rank: on the whole fields. Several ranks: on the slabs (a distributed
+  // flood fill, GrainTracker::Update(SlabFields&), which remaps in the slabs; the loop's copy of
+  // the whole fields is then gathered again).
+  auto track = [&]() {
+    const PhaseTimer timer(summary, &PhaseSeconds::tracking);
+    int moved = 0;
+#ifdef KYOSO_SINTER_MPI
+    if (slabs != nullptr) {
+      moved = tracker.Update(*slabs);
+      if (moved > 0) slabs->AllGather(state);
+    } else {
+      moved = tracker.Update(state);
+    }
+#else
+    moved = tracker.Update(state);
+#endif
+    summary.remaps += moved;
+  };
+  track();
   summary.initial_grains = static_cast<int>(tracker.grains().size());
   // Particles and contacts. Each tracked grain belongs to the particle it starts in (a
   // polycrystalline particle holds several grains); a particle's position is its initial centre
@@ -265,11 +345,47 @@ Result Run(const Spec& spec, const Options& options, ProgressSink* progress) {
   double initial_mass = 0.0;
   double last_energy = 0.0;
   double current_dt = 0.0;
+  // Mass, free energy, areas and density: on one rank of the whole state; on several, partial
+  // sums over each rank's owned planes (the gradients read one ghost plane per side, exchanged
+  // first) added by one MPI_Allreduce, equal to the whole-box values to round-off.
+  auto integrals = [&](const Coefficients& coefficients) {
+    Integrals out;
+#ifdef KYOSO_SINTER_MPI
+    if (slabs != nullptr) {
+      slabs->ExchangeHalos(1);
+      const ObservableSums part =
+          SumObservables(slabs->local(), coefficients, lo, hi, slabs->ghosts(),
+                         slabs->ghosts() + slabs->num_planes(), grid.n[detail::SlabAxis(grid)],
+                         slabs->first_plane() - slabs->ghosts());
+      double packed[6] = {part.mass,         part.free_energy, part.rho_gradient,
+                          part.eta_gradient, part.density_sum, part.density_count};
+      slabs->SumOverRanks(packed, 6);
+      const ObservableSums total{.mass = packed[0],
+                                 .free_energy = packed[1],
+                                 .rho_gradient = packed[2],
+                                 .eta_gradient = packed[3],
+                                 .density_sum = packed[4],
+                                 .density_count = packed[5]};
+      out.mass = total.mass;
+      out.free_energy = total.free_energy;
+      out.areas = AreasFromSums(total);
+      out.density = total.density_count > 0.0 ? total.density_sum / total.density_count : 0.0;
+      return out;
+    }
+#endif
+    out.mass = Mass(state);
+    out.free_energy = FreeEnergy(state, coefficients);
+    out.areas = InterfaceAreas(state);
+    out.density = RelativeDensity(state, lo, hi);
+    return out;
+  };
   auto sample = [&]() {
+    const PhaseTimer timer(summary, &PhaseSeconds::observables);
     const StepModel m = spec.ModelAt(state.time);
-    const double mass = Mass(state);
-    const double energy = FreeEnergy(state, m.coefficients);
-    const Areas areas = InterfaceAreas(state);
+    const Integrals integral = integrals(m.coefficients);
+    const double mass = integral.mass;
+    const double energy = integral.free_energy;
+    const Areas& areas = integral.areas;
     const std::vector<GrainInfo>& grains = tracker.grains();
     double shrink_sum = 0.0;
     double neck_sum = 0.0;
@@ -312,7 +428,7 @@ Result Run(const Spec& spec, const Options& options, ProgressSink* progress) {
                                                : 0.0);
     series.mass.push_back(mass);
     series.free_energy.push_back(energy);
-    series.density.push_back(RelativeDensity(state, lo, hi));
+    series.density.push_back(integral.density);
     series.shrinkage.push_back(shrink_count > 0 ? 1.0 - shrink_sum / shrink_count : 0.0);
     series.neck_radius.push_back(shrink_count > 0 ? neck_sum / shrink_count : 0.0);
     series.grains.push_back(static_cast<int>(grains.size()));
@@ -388,14 +504,17 @@ Result Run(const Spec& spec, const Options& options, ProgressSink* progress) {
     current_dt = dt;
     if (dt > 0.0) {
       Advection advection;
+      if (spec.rigid_body.enabled) track();
+      const PhaseTimer step_timer(summary, &PhaseSeconds::step);
       if (spec.rigid_body.enabled) {
-        summary.remaps += tracker.Update(state);
 #ifdef KYOSO_SINTER_MPI
         if (slabs != nullptr) {
-          // Each rank integrates F_i, T_i over its own planes of the (all-gathered) fields, one
-          // MPI_Allreduce sums them, and each rank fills the velocities of its slab.
-          forces = GrainForces(state, tracker, spec.rigid_body, slabs->first_plane(),
-                               slabs->num_planes());
+          // Each rank integrates F_i, T_i over its own planes (the gradients read the ghost
+          // planes, exchanged first), one MPI_Allreduce sums them, and each rank fills the
+          // velocities of its slab, ghost planes included, from the slab tracker's labels.
+          slabs->ExchangeHalos(slabs->ghosts());
+          forces = SlabGrainForces(slabs->local(), grid, slabs->first_plane(), slabs->ghosts(),
+                                   tracker, spec.rigid_body);
           std::vector<double> packed;
           for (const GrainForce& f : forces) {
             packed.insert(packed.end(), f.force.begin(), f.force.end());
@@ -406,8 +525,8 @@ Result Run(const Spec& spec, const Options& options, ProgressSink* progress) {
             std::copy_n(packed.begin() + 6 * g, 3, forces[g].force.begin());
             std::copy_n(packed.begin() + 6 * g + 3, 3, forces[g].torque.begin());
           }
-          advection = GrainVelocities(state, tracker, spec.rigid_body, forces, slabs->first_plane(),
-                                      slabs->num_planes(), slabs->ghosts());
+          advection = SlabGrainVelocities(slabs->local(), grid, slabs->first_plane(),
+                                          slabs->ghosts(), tracker, spec.rigid_body, forces);
         } else {
           advection = RigidBodyVelocities(state, tracker, spec.rigid_body, &forces);
         }
@@ -451,13 +570,23 @@ Result Run(const Spec& spec, const Options& options, ProgressSink* progress) {
         has_out && spec.checkpoint_every > 0 && steps_done % spec.checkpoint_every == 0;
     const bool vtk_due =
         next_vtk < vtk_times.size() && vtk_times[next_vtk] <= state.time * (1.0 + 1e-12) + 1e-300;
-    // Rigid-body motion tracks the grains before every step.
-    const bool reads_fields = spec.rigid_body.enabled || steps_done % 50 == 0 || sample_due ||
-                              tracking_due || checkpoint_due || vtk_due;
+    const bool health_due = steps_done % 50 == 0 || sample_due;
+    // Several ranks gather the whole fields for the samples' neck radius (and last good
+    // state), VTK and checkpoints only (grain tracking, also before every
+    // step with rigid-body motion, the health check and the integrals run on the slabs).
+    const bool reads_fields = sample_due || checkpoint_due || vtk_due;
 #ifdef KYOSO_SINTER_MPI
-    if (slabs != nullptr && reads_fields) slabs->AllGather(state);
+    if (slabs != nullptr && reads_fields) {
+      const PhaseTimer timer(summary, &PhaseSeconds::all_gather);
+      slabs->AllGather(state);
+    }
 #endif
-    if ((steps_done % 50 == 0 || sample_due) && !Healthy(state)) {
+    bool healthy = true;
+    if (health_due) {
+      const PhaseTimer timer(summary, &PhaseSeconds::health);
+      healthy = healthy_now();
+    }
+    if (!healthy) {
       summary.termination = Termination::kDiverged;
       std::ostringstream msg;
       msg << "the fields left their physical range at t = " << state.time << " (step " << state.step
@@ -466,9 +595,7 @@ Result Run(const Spec& spec, const Options& options, ProgressSink* progress) {
       state = last_good;
       break;
     }
-    if ((tracking_due || sample_due) && !spec.rigid_body.enabled) {
-      summary.remaps += tracker.Update(state);
-    }
+    if ((tracking_due || sample_due) && !spec.rigid_body.enabled) track();
     if (sample_due) {
       sample();
       ++next_sample;
@@ -491,7 +618,8 @@ Result Run(const Spec& spec, const Options& options, ProgressSink* progress) {
       WriteCheckpoint(state, out_path("checkpoint.bin"));
     }
     // Several ranks decide at the points where they synchronize anyway.
-    if (options.max_wall_seconds > 0.0 && (reads_fields || !multi_rank) &&
+    if (options.max_wall_seconds > 0.0 &&
+        (reads_fields || health_due || tracking_due || spec.rigid_body.enabled || !multi_rank) &&
         agree(wall() > options.max_wall_seconds)) {
       summary.termination = Termination::kWallTime;
       summary.message = "stopped at the wall-time limit";
@@ -504,6 +632,7 @@ Result Run(const Spec& spec, const Options& options, ProgressSink* progress) {
   summary.final_time = state.time;
   summary.final_grains = static_cast<int>(tracker.grains().size());
   summary.wall_seconds = wall();
+  summary.cpu_seconds = static_cast<double>(std::clock() - cpu_start) / CLOCKS_PER_SEC;
   if (summary.wall_seconds > 0.0) {
     summary.updates_per_second = static_cast<double>(summary.steps) *
                                  static_cast<double>(grid.size()) * (1.0 + state.num_slots) /

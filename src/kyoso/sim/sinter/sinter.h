@@ -33,6 +33,17 @@ struct Series {
   std::vector<double> dt;  // step in force at the sample
 };
 
+// Seconds spent in the parts of the time loop, summed over the run (this process; on several
+// MPI ranks each rank reports its own). Together with Summary::wall_seconds they show where a
+// run's time goes, e.g. how much of a several-rank run is not decomposed.
+struct PhaseSeconds {
+  double step = 0.0;         // kernel steps, including the rigid-body forces and velocities
+  double all_gather = 0.0;   // assembling the whole fields on every rank (several ranks only)
+  double tracking = 0.0;     // grain tracking: flood fill, ids, remapping
+  double observables = 0.0;  // the observables of the samples
+  double health = 0.0;       // the health checks (every 50 steps and at samples)
+};
+
 enum class Termination { kCompleted, kCancelled, kDiverged, kWallTime };
 const char* ToString(Termination termination);
 
@@ -54,6 +65,9 @@ struct Summary {
   int final_grains = 0;
   int num_ranks = 1;  // MPI ranks the kernel was decomposed over (Options::communicator)
   double wall_seconds = 0.0;
+  double cpu_seconds = 0.0;         // CPU time of this process (all its threads) during the run
+  PhaseSeconds phase_wall_seconds;  // wall time per phase
+  PhaseSeconds phase_cpu_seconds;   // CPU time per phase (std::clock: all threads of the process)
   double updates_per_second = 0.0;  // scalar-field updates (points × (1 + slots)) per second
 };
 

@@ -129,4 +129,10 @@ void SlabFields::SumOverRanks(double* values, int count) const {
   MPI_Allreduce(MPI_IN_PLACE, values, count, MPI_DOUBLE, MPI_SUM, comm_);
 }
 
+bool SlabFields::AllRanks(bool value) const {
+  int flag = value ? 1 : 0;
+  MPI_Allreduce(MPI_IN_PLACE, &flag, 1, MPI_INT, MPI_MIN, comm_);
+  return flag != 0;
+}
+
 }  // namespace kyoso::sim::sinter::detail

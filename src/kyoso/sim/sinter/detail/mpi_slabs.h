@@ -46,6 +46,8 @@ class SlabFields {
   double MaxOverRanks(double value) const;
   // Collective: replaces values[0, count) by their sums over the ranks.
   void SumOverRanks(double* values, int count) const;
+  // Collective: true when `value` is true on every rank.
+  bool AllRanks(bool value) const;
 
   State& local() { return local_; }
   const State& local() const { return local_; }
