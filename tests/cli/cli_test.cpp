@@ -175,6 +175,55 @@ TEST_F(Cli, TheWholeLoopFromSuggestToCompare) {
   EXPECT_EQ(run.Json()["experiments"][0]["id"], 4);
 }
 
+// `kyoso fail` on a done experiment retracts it: failed with the reason, the value kept and shown
+// as retracted, the history entry done -> failed with who and why, `best` skips it, a second
+// `fail` is refused with the state machine's error, and a full export re-imports it as retracted.
+TEST_F(Cli, FailOnADoneExperimentRetractsItsResult) {
+  InitBa122();
+  for (const std::string row : {"max_temp=600|jc=1.0e5", "max_temp=550|jc=5.0e4"}) {
+    const std::size_t bar = row.find('|');
+    const Outcome run =
+        Kyoso({"add", "--by", "bob", "--set", "heating_rate=50", "--set", row.substr(0, bar),
+               "--set", "hold_time=5", "--result", row.substr(bar + 1), "--json"});
+    ASSERT_EQ(run.exit_code, 0) << run.err;
+  }
+  ExpectError({"fail", "1", "--json"}, 1, "store.reason_required");
+  Outcome run = Kyoso({"fail", "1", "--reason", "thermocouple read 40 K low", "--by", "carol"});
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  EXPECT_EQ(run.out.rfind("retracted #1 failed researcher bob:", 0), 0u) << run.out;
+  EXPECT_NE(run.out.find("| retracted jc=100000"), std::string::npos) << run.out;
+  run = Kyoso({"list", "--json"});
+  nlohmann::json j = run.Json()["experiments"][0];
+  EXPECT_EQ(j["status"], "failed");
+  EXPECT_EQ(j["reason"], "thermocouple read 40 K low");
+  EXPECT_EQ(j["results"]["jc"]["value"], 1.0e5);
+  run = Kyoso({"show", "1"});
+  EXPECT_NE(run.out.find("  carol  status  done -> failed  (thermocouple read 40 K low)\n"),
+            std::string::npos)
+      << run.out;
+  EXPECT_NE(run.out.find("| retracted jc=100000"), std::string::npos) << run.out;
+  run = Kyoso({"best", "--json"});
+  EXPECT_EQ(run.Json()["experiment"]["id"], 2);
+  EXPECT_EQ(run.Json()["experiments"].size(), 1u);
+  ExpectError({"fail", "1", "--reason", "again", "--json"}, 1, "store.bad_transition");
+  ExpectError({"correct", "1", "jc=9e4", "--reason", "re-read", "--json"}, 1,
+              "store.bad_transition");
+  // The full export keeps the retracted value; importing it elsewhere keeps it retracted.
+  ASSERT_EQ(Kyoso({"export", "--format", "full", "-o", "full.csv"}).exit_code, 0);
+  EXPECT_NE(Read("full.csv").find("\n1,failed,researcher,bob,"), std::string::npos)
+      << Read("full.csv");
+  ASSERT_EQ(Kyoso({"init", "spec.json", "--db", "copy.db"}).exit_code, 0);
+  run = Kyoso({"import", "full.csv", "--db", "copy.db", "--json"});
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  j = Kyoso({"list", "--db", "copy.db", "--json"}).Json()["experiments"][0];
+  EXPECT_EQ(j["status"], "failed");
+  EXPECT_EQ(j["results"]["jc"]["value"], 1.0e5);
+  EXPECT_EQ(Kyoso({"best", "--db", "copy.db", "--json"}).Json()["experiment"]["id"], 2);
+  // boxvia holds observations only.
+  run = Kyoso({"export", "--format", "boxvia", "--json"});
+  EXPECT_EQ(run.Json()["rows"], 1);
+}
+
 TEST_F(Cli, ExportThenImportIntoAFreshDatabaseRoundTrips) {
   InitBa122();
   Write("in.csv",

@@ -205,6 +205,41 @@ TEST_F(ApiTest, ExperimentLifecycleAndErrorStatuses) {
   EXPECT_EQ(Call("GET", "/api/campaigns/sps/experiments?status=nope").status, 400);
 }
 
+// POST .../fail on a done experiment retracts its measurement: failed with the reason, values and
+// history kept, no longer the best; failing it again is 409 store.bad_transition and changes
+// nothing. Oracle: the seed rows of AddSeedExperiments (23000 is the best, 21000 the next).
+TEST_F(ApiTest, FailOnADoneExperimentRetractsItsMeasurement) {
+  Seed();
+  const Answer best = Call("GET", "/api/campaigns/sps/best");
+  const int id = best.body["experiment"]["id"];
+  kyoso::testing::ExpectClose(best.body["experiment"]["results"]["jc"]["value"], 23000, 0, 0);
+  const std::string base = "/api/campaigns/sps/experiments/" + std::to_string(id);
+  const Answer blank = Call("POST", base + "/fail", {{"reason", "  "}});
+  EXPECT_EQ(blank.status, 400);
+  EXPECT_EQ(blank.body["error"]["issues"][0]["path"], "/reason");
+  const Answer retracted = Call("POST", base + "/fail", {{"reason", "sample cracked"}});
+  ASSERT_EQ(retracted.status, 200) << retracted.text;
+  EXPECT_EQ(retracted.body["experiment"]["status"], "failed");
+  EXPECT_EQ(retracted.body["experiment"]["reason"], "sample cracked");
+  EXPECT_EQ(retracted.body["experiment"]["results"], best.body["experiment"]["results"]);
+  const Answer again = Call("POST", base + "/fail", {{"reason", "twice"}});
+  EXPECT_EQ(again.status, 409);
+  EXPECT_EQ(again.body["error"]["code"], "store.bad_transition");
+  const Answer correct =
+      Call("POST", base + "/correct", {{"objective", "jc"}, {"value", 1}, {"reason", "x"}});
+  EXPECT_EQ(correct.status, 409);
+  const json history = Call("GET", base).body["experiment"]["history"];
+  ASSERT_FALSE(history.empty());
+  EXPECT_EQ(history.back()["old"], "done");
+  EXPECT_EQ(history.back()["new"], "failed");
+  EXPECT_EQ(history.back()["who"], "kato");
+  EXPECT_EQ(history.back()["reason"], "sample cracked");
+  const Answer next = Call("GET", "/api/campaigns/sps/best");
+  kyoso::testing::ExpectClose(next.body["experiment"]["results"]["jc"]["value"], 21000, 0, 0);
+  EXPECT_EQ(Call("GET", "/api/campaigns/sps/experiments?status=failed").body["experiments"].size(),
+            1u);
+}
+
 TEST_F(ApiTest, SuggestStoresTheBatchAndReviseKeepsTheEnginesOriginal) {
   Seed();
   const Answer bad = Call("POST", "/api/campaigns/sps/suggest",

@@ -1,7 +1,9 @@
 // Page 2: the campaign's experiments as a table: status, source (engine / researcher name),
 // rationale, predictions and results; sort by any column, filter by text/status/source; inline
-// result entry; start / fail / withdraw / correct with a reason; each row's history; CSV import
-// (drag and drop, line-numbered errors, all or nothing) and export.
+// result entry; start / fail / withdraw / correct with a reason; retract a measured (done) row
+// found invalid afterwards (POST .../fail: it becomes failed, its values stay, struck through, and
+// in the history); each row's history; CSV import (drag and drop, line-numbered errors, all or
+// nothing) and export.
 import {ApiError, campaignPath, get, post} from './api.js';
 import {askFields, clear, fmt, fmtPrediction, fmtTime, h, toast} from './util.js';
 
@@ -82,10 +84,13 @@ export async function render(root, ctx) {
   }
 
   function resultInputs(e) {
+    // A failed row with values was measured, then retracted: shown struck through.
+    const retracted = e.status === 'failed';
     return objectives.map((o) => {
       if (e.results[o.name]) {
         const r = e.results[o.name];
-        return h('td', {class: 'num', title: `by ${r.by} at ${fmtTime(r.at)}`},
+        return h('td', {class: retracted ? 'num retracted' : 'num',
+          title: `${retracted ? 'retracted; ' : ''}by ${r.by} at ${fmtTime(r.at)}`},
           fmt(r.value), r.uncertainty !== null && r.uncertainty !== undefined
             ? h('span', {class: 'muted'}, ` ± ${fmt(r.uncertainty)}`) : null);
       }
@@ -113,12 +118,13 @@ export async function render(root, ctx) {
       `results recorded for #${e.id}`);
   }
 
-  async function withReason(e, verb) {
-    const values = await askFields(`${verb} #${e.id}`, [
+  // Asks for a reason in the page's dialog, then POSTs it to .../experiments/ID/<endpoint>.
+  async function withReason(e, verb, endpoint = verb.toLowerCase(), title = `${verb} #${e.id}`) {
+    const values = await askFields(title, [
       {name: 'reason', label: 'Reason (kept in the history)', type: 'textarea', required: true}],
     verb);
     if (!values) return;
-    act(post(campaignPath(c.name, `/experiments/${e.id}/${verb.toLowerCase()}`),
+    act(post(campaignPath(c.name, `/experiments/${e.id}/${endpoint}`),
       {reason: values.reason}), `#${e.id}: ${verb.toLowerCase()}`);
   }
 
@@ -157,6 +163,12 @@ export async function render(root, ctx) {
     if (e.status === 'done') {
       buttons.push(h('button', {class: 'small', dataset: {action: 'correct'},
         onclick: () => correct(e)}, 'Correct'));
+      // done -> failed: the measurement was invalid; values and history are kept.
+      buttons.push(h('button', {class: 'small', dataset: {action: 'retract'},
+        title: 'The measurement was invalid: mark failed; the values stay in the history',
+        onclick: () => withReason(e, 'Retract', 'fail',
+          `Retract the measured result of #${e.id} (it becomes failed; the model and best ` +
+          'no longer use it)')}, 'Retract'));
     }
     buttons.push(h('button', {class: 'small', dataset: {action: 'history'},
       onclick: () => {

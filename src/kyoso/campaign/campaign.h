@@ -6,9 +6,15 @@
 // Experiment states (enforced by the store, see store/records.h and docs/cli.md):
 //
 //   proposed ──start──► running ──result──► done ──correct──► done (old value kept in history)
-//      │  └─────────────result──────────────►▲
+//      │  └─────────────result──────────────►▲ │
+//      │                                       └──fail (reason)──► failed (retraction, below)
 //      ├──fail (reason)──► failed        running ──fail/withdraw (reason)──► failed/withdrawn
 //      └──withdraw (reason)──► withdrawn
+//
+// Retraction: Fail on a done experiment (the measurement turned out invalid) keeps its results in
+// the record and the history, but only done experiments are observations, so Suggest,
+// BuildEngineData, Best and the analytics ignore it from then on, exactly as if it had never been
+// measured. failed and withdrawn are terminal; a failed experiment cannot be corrected.
 //
 // Errors (InputError unless noted; codes are stable): campaign.none (no campaign in the database),
 // campaign.ambiguous (several campaigns and no name given), campaign.not_found,

@@ -65,8 +65,11 @@ std::string DescribeExperiment(const store::Experiment& e) {
             : it->is_number_float() ? Short(it->get<double>())
                                     : it->dump());
   }
+  // A failed experiment with results was measured, then retracted (`kyoso fail` on a done one):
+  // its values stay visible, marked, since the model and `best` no longer use them.
+  const bool retracted = e.status == store::Status::kFailed && !e.results.empty();
   for (const auto& [name, m] : e.results) {
-    out << " | " << name << "=" << Short(m.value);
+    out << " | " << (retracted ? "retracted " : "") << name << "=" << Short(m.value);
     if (m.uncertainty) out << "+-" << Short(*m.uncertainty);
   }
   if (e.prediction.is_object()) {
