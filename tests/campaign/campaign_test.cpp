@@ -254,9 +254,35 @@ TEST(Suggest, RejectsBadRequestsBeforeWriting) {
   TempDb tmp;
   auto db = tmp.Open();
   const Campaign c = Init(*db, Ba122Spec(), "alice");
-  EXPECT_EQ(CodeOf([&] { Suggest(*db, c, {.batch_size = 0}); }), "suggest.options");
+  EXPECT_EQ(CodeOf([&] { Suggest(*db, c, {.batch_size = 0}); }), "suggest.batch");
+  EXPECT_EQ(PathOf([&] { Suggest(*db, c, {.batch_size = 0}); }), "batch");
+  EXPECT_EQ(CodeOf([&] { Suggest(*db, c, {.batch_size = kMaxBatchSize + 1}); }), "suggest.batch");
   EXPECT_EQ(CodeOf([&] { Suggest(*db, c, {.shared = {"pressure"}}); }), "suggest.options");
   EXPECT_TRUE(List(*db, c).empty());
+}
+
+// One batch limit for every shell (docs/cli.md, docs/http-api.md): 1..1000, checked without
+// suggesting anything. Oracle: the documented limit and message.
+TEST(SuggestRequest, BatchLimitIsOneConstantWithOneMessage) {
+  const CampaignSpec spec = ParseSpec(Ba122Spec());
+  EXPECT_EQ(kMaxBatchSize, 1000);
+  EXPECT_EQ(BatchSizeMessage(), "batch must be between 1 and 1000");
+  EXPECT_EQ(CheckBatchSize(1), "");
+  EXPECT_EQ(CheckBatchSize(1000), "");
+  EXPECT_EQ(CheckBatchSize(0), BatchSizeMessage());
+  EXPECT_EQ(CheckBatchSize(1001), BatchSizeMessage());
+  EXPECT_EQ(CheckBatchSize(std::int64_t{1} << 40), BatchSizeMessage());  // no int overflow
+  EXPECT_TRUE(SuggestRequest{.batch_size = kMaxBatchSize}.Issues(spec).empty());
+  const std::vector<Issue> issues = SuggestRequest{.batch_size = kMaxBatchSize + 1}.Issues(spec);
+  ASSERT_EQ(issues.size(), 1u);
+  EXPECT_EQ(issues[0].path, "batch");
+  EXPECT_EQ(issues[0].code, "suggest.batch");
+  EXPECT_EQ(issues[0].message, BatchSizeMessage());
+  const std::vector<Issue> shared =
+      SuggestRequest{.batch_size = 2, .shared = {"max_temp", "pressure"}}.Issues(spec);
+  ASSERT_EQ(shared.size(), 1u);
+  EXPECT_EQ(shared[0].path, "shared/1");
+  EXPECT_EQ(shared[0].code, "suggest.options");
 }
 
 TEST(AddProposal, StoresTheModelsPredictionOnceAModelCanBeFitted) {

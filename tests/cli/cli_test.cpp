@@ -224,6 +224,26 @@ TEST_F(Cli, FailOnADoneExperimentRetractsItsResult) {
   EXPECT_EQ(run.Json()["rows"], 1);
 }
 
+// The batch limit is the campaign's (1..1000) with its message, located at --batch. 1000 passes
+// the check: the request then fails on another option, so nothing is suggested.
+TEST_F(Cli, SuggestBatchLimitIsTheCampaignsAndNamesTheFlag) {
+  InitBa122();
+  ExpectError({"suggest", "--batch", "1001", "--json"}, 2, "suggest.batch");
+  Outcome run = Kyoso({"suggest", "--batch", "1001", "--json"});
+  const nlohmann::json issue = run.Error()["error"]["issues"][0];
+  EXPECT_EQ(issue["path"], "--batch");
+  EXPECT_EQ(issue["message"], "batch must be between 1 and 1000");
+  run = Kyoso({"suggest", "--batch", "0"});
+  EXPECT_EQ(run.exit_code, 2);
+  EXPECT_EQ(run.err, "error[suggest.batch]: --batch: batch must be between 1 and 1000\n");
+  run = Kyoso({"suggest", "--batch", "1000", "--shared", "pressure", "--json"});
+  EXPECT_EQ(run.exit_code, 2);
+  const nlohmann::json issues = run.Error()["error"]["issues"];
+  ASSERT_EQ(issues.size(), 1u) << run.err;
+  EXPECT_EQ(issues[0]["code"], "suggest.options");
+  EXPECT_EQ(Kyoso({"list", "--json"}).Json()["experiments"].size(), 0u);
+}
+
 TEST_F(Cli, ExportThenImportIntoAFreshDatabaseRoundTrips) {
   InitBa122();
   Write("in.csv",

@@ -96,3 +96,26 @@ test('retract a measured result from the data table', async () => {
   assert.deepEqual([last.old, last.new, last.who], ['done', 'failed', 'e2e-researcher']);
   assert.equal((await api('GET', `/api/campaigns/${CAMPAIGN}/best`)).experiment.id, 3);
 });
+
+test('the batch input takes the server limit and message (1..1000)', async () => {
+  const {campaign} = await api('GET', `/api/campaigns/${CAMPAIGN}`);
+  assert.deepEqual(campaign.limits.batch,
+    {min: 1, max: 1000, message: 'batch must be between 1 and 1000'});
+  await page.click('a[data-tab=suggest]');
+  const batch = page.locator('#batch-size');
+  await batch.waitFor();
+  assert.equal(await batch.getAttribute('max'), '1000');
+  await batch.fill('1001');
+  assert.equal(await batch.evaluate((el) => el.validationMessage),
+    'batch must be between 1 and 1000');
+  // The browser refuses to submit: no request, no new experiments.
+  const before = (await api('GET', `/api/campaigns/${CAMPAIGN}/experiments`)).experiments.length;
+  await page.click('#run-suggest');
+  assert.equal(await batch.evaluate((el) => el.checkValidity()), false);
+  await batch.fill('1000');
+  assert.equal(await batch.evaluate((el) => el.checkValidity()), true);
+  assert.equal((await api('GET', `/api/campaigns/${CAMPAIGN}/experiments`)).experiments.length,
+    before);
+  await page.click('a[data-tab=data]');
+  await page.waitForSelector('#data-table');
+});

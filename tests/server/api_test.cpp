@@ -240,6 +240,32 @@ TEST_F(ApiTest, FailOnADoneExperimentRetractsItsMeasurement) {
             1u);
 }
 
+// The batch limit is the campaign's (campaign::kMaxBatchSize) with the same message as the CLI;
+// the UI reads it from GET /api/campaigns/NAME. 1000 passes the check (the request is refused for
+// its acquisition only), so no 1000-point suggestion is computed.
+TEST_F(ApiTest, SuggestBatchLimitIsTheCampaignsAndNamesTheField) {
+  Seed();
+  const json limits = Call("GET", "/api/campaigns/sps").body["campaign"]["limits"]["batch"];
+  EXPECT_EQ(limits["min"], 1);
+  EXPECT_EQ(limits["max"], 1000);
+  EXPECT_EQ(limits["message"], "batch must be between 1 and 1000");
+  const Answer over = Call("POST", "/api/campaigns/sps/suggest", {{"batch", 1001}});
+  ASSERT_EQ(over.status, 400);
+  ASSERT_EQ(over.body["error"]["issues"].size(), 1u);
+  EXPECT_EQ(over.body["error"]["issues"][0]["path"], "/batch");
+  EXPECT_EQ(over.body["error"]["issues"][0]["code"], "suggest.batch");
+  EXPECT_EQ(over.body["error"]["issues"][0]["message"], limits["message"]);
+  const Answer edge =
+      Call("POST", "/api/campaigns/sps/suggest", {{"batch", 1000}, {"acquisition", "xx"}});
+  ASSERT_EQ(edge.status, 400);
+  ASSERT_EQ(edge.body["error"]["issues"].size(), 1u) << edge.text;
+  EXPECT_EQ(edge.body["error"]["issues"][0]["path"], "/acquisition");
+  const Answer shared = Call("POST", "/api/campaigns/sps/suggest", {{"shared", {"pressure"}}});
+  ASSERT_EQ(shared.status, 400);
+  EXPECT_EQ(shared.body["error"]["issues"][0]["path"], "/shared/0");
+  EXPECT_EQ(NumExperiments(), 6u);
+}
+
 TEST_F(ApiTest, SuggestStoresTheBatchAndReviseKeepsTheEnginesOriginal) {
   Seed();
   const Answer bad = Call("POST", "/api/campaigns/sps/suggest",
