@@ -244,6 +244,68 @@ TEST_F(Cli, SuggestBatchLimitIsTheCampaignsAndNamesTheFlag) {
   EXPECT_EQ(Kyoso({"list", "--json"}).Json()["experiments"].size(), 0u);
 }
 
+// Human output and CSV follow the spec's order of parameters and objectives, not the alphabetical
+// order of JSON objects. The spec is ordered against the alphabet on purpose (z, a, m; y, c).
+TEST_F(Cli, HumanOutputAndCsvListParametersAndObjectivesInSpecOrder) {
+  Write("spec.json", R"({"name": "order", "parameters": [
+      {"name": "zeta_pressure", "type": "continuous", "low": 0, "high": 10},
+      {"name": "alpha_ratio", "type": "continuous", "low": 0, "high": 1},
+      {"name": "mid_temp", "type": "discrete", "low": 500, "high": 700, "step": 1}],
+      "objectives": [{"name": "yield", "direction": "maximize"},
+                     {"name": "cost", "direction": "minimize"}]})");
+  ASSERT_EQ(Kyoso({"init", "spec.json"}).exit_code, 0);
+  const std::vector<std::string> order = {
+      "zeta_pressure=", "alpha_ratio=", "mid_temp=", "yield=", "cost="};
+  // Every name of `order` appears in `line`, each after the previous one.
+  const auto expect_in_order = [&](const std::string& line, std::size_t count) {
+    std::size_t at = 0;
+    for (std::size_t k = 0; k < count; ++k) {
+      const std::size_t found = line.find(order[k], at);
+      ASSERT_NE(found, std::string::npos) << order[k] << " missing or out of order in: " << line;
+      at = found;
+    }
+  };
+  Outcome run =
+      Kyoso({"add", "--by", "bob", "--set", "mid_temp=600", "--set", "alpha_ratio=0.5", "--set",
+             "zeta_pressure=2.5", "--result", "cost=3", "--result", "yield=0.8"});
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  EXPECT_NE(run.out.find("zeta_pressure=2.5 alpha_ratio=0.5 mid_temp=600 | yield=0.8 | cost=3"),
+            std::string::npos)
+      << run.out;
+  for (const std::vector<std::string>& verb : {std::vector<std::string>{"list"},
+                                               {"show", "1"},
+                                               {"best"},
+                                               {"best", "--objective", "cost"}}) {
+    run = Kyoso(verb);
+    ASSERT_EQ(run.exit_code, 0) << run.err;
+    expect_in_order(run.out.substr(0, run.out.find('\n')), 5);
+  }
+  run = Kyoso({"suggest", "--batch", "2", "--seed", "4"});
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  std::istringstream lines(run.out);
+  int num_proposals = 0;
+  for (std::string line; std::getline(lines, line);) {
+    if (line.rfind("  #", 0) != 0) continue;
+    ++num_proposals;
+    expect_in_order(line, 3);
+  }
+  EXPECT_EQ(num_proposals, 2) << run.out;
+  ASSERT_EQ(Kyoso({"export", "--format", "boxvia", "-o", "b.csv"}).exit_code, 0);
+  EXPECT_EQ(Read("b.csv"), "zeta_pressure,alpha_ratio,mid_temp,yield,cost\n2.5,0.5,600,0.8,3\n");
+  ASSERT_EQ(Kyoso({"export", "--format", "full", "-o", "f.csv"}).exit_code, 0);
+  const std::string header = Read("f.csv").substr(0, Read("f.csv").find('\n'));
+  EXPECT_NE(header.find(",zeta_pressure,alpha_ratio,mid_temp,yield,yield_uncertainty,"),
+            std::string::npos)
+      << header;
+  EXPECT_LT(header.find(",yield_at,"), header.find(",cost,")) << header;
+  // A revision names the original's values in spec order in its rationale.
+  run = Kyoso({"revise", "3", "--set", "mid_temp=610", "--by", "bob", "--json"});
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  const std::string rationale = run.Json()["experiment"]["rationale"];
+  EXPECT_LT(rationale.find("\"zeta_pressure\""), rationale.find("\"alpha_ratio\"")) << rationale;
+  EXPECT_LT(rationale.find("\"alpha_ratio\""), rationale.find("\"mid_temp\"")) << rationale;
+}
+
 TEST_F(Cli, ExportThenImportIntoAFreshDatabaseRoundTrips) {
   InitBa122();
   Write("in.csv",

@@ -85,6 +85,8 @@ test('retract a measured result from the data table', async () => {
   const text = await history.textContent();
   assert.match(text, /"done" → "failed"/);
   assert.match(text, /thermocouple read 40 K low/);
+  // The inserted parameters read in the spec's order, not alphabetically.
+  assert.match(text, /heating_rate=50 max_temp=600 hold_time=5/);
   await screenshot(page, 'data-retracted');
 
   // What the server stored: failed, reason, value kept, history entry by the signed-in user.

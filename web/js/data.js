@@ -178,6 +178,14 @@ export async function render(root, ctx) {
     return h('td', {class: 'actions'}, buttons);
   }
 
+  // Inserted parameters as "name=value", in the spec's order (the JSON object is alphabetical).
+  function paramsText(values) {
+    if (!values || typeof values !== 'object') return JSON.stringify(values);
+    const known = params.filter((p) => p.name in values).map((p) => p.name);
+    const rest = Object.keys(values).filter((name) => !known.includes(name));
+    return [...known, ...rest].map((name) => `${name}=${fmt(values[name])}`).join(' ');
+  }
+
   function historyRow(e, span) {
     const cell = h('td', {colspan: span, class: 'history'}, h('span', {class: 'muted'}, 'Loading…'));
     get(campaignPath(c.name, `/experiments/${e.id}`)).then(({experiment}) => {
@@ -188,7 +196,7 @@ export async function render(root, ctx) {
           h('td', {class: 'num'}, entry.seq), h('td', {}, fmtTime(entry.at)), h('td', {}, entry.who),
           h('td', {}, entry.action), h('td', {}, entry.field),
           h('td', {class: 'mono small-text'}, entry.action === 'insert'
-            ? JSON.stringify(entry.new?.params ?? entry.new)
+            ? paramsText(entry.new?.params ?? entry.new)
             : `${JSON.stringify(entry.old)} → ${JSON.stringify(entry.new)}`),
           h('td', {}, entry.reason || ''))))));
     }).catch((error) => clear(cell, String(error)));

@@ -325,7 +325,7 @@ ReviseOutcome Revise(store::Store& store, const Campaign& campaign, store::Exper
     proposal.rationale = (changes.rationale.empty() ? std::string("revised") : changes.rationale) +
                          " [revised from #" + std::to_string(id) + " by " +
                          store::ToString(original.source) + " " + original.proposer + ": " +
-                         original.params.dump() + "]";
+                         ParamsText(campaign.spec, original.params) + "]";
     const AddOutcome added = AddProposal(tx, campaign, proposal);
     outcome.experiment = added.experiment;
     outcome.warnings = added.warnings;

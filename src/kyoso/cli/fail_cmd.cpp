@@ -32,7 +32,7 @@ void AddFailCommand(CLI::App& app, int& exit_code) {
         PrintJson({{"experiment", campaign::ExperimentJson(e)}});
       } else {
         // A failed experiment carrying results was done a moment ago: its values are retracted.
-        std::cout << (e.results.empty() ? "failed " : "retracted ") << DescribeExperiment(e)
+        std::cout << (e.results.empty() ? "failed " : "retracted ") << DescribeExperiment(c.spec, e)
                   << std::endl;
       }
     });

@@ -101,7 +101,7 @@ void AddSuggestCommand(CLI::App& app, int& exit_code) {
                 << " observations, " << outcome.num_pending << " pending, seed " << outcome.seed
                 << "):" << std::endl;
       for (const store::Experiment& e : outcome.experiments) {
-        std::cout << "  " << DescribeExperiment(e) << std::endl;
+        std::cout << "  " << DescribeExperiment(c.spec, e) << std::endl;
       }
       for (const std::string& w : outcome.summary.warnings) {
         std::cout << "  warning: " << w << std::endl;
