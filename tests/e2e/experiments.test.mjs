@@ -1,8 +1,10 @@
 // Browser test of the data table's shared-campaign features against a real `kyoso serve` and
 // SQLite file: retracting a measured result from the UI ("Retract" on a done row, reason typed in
 // the page's dialog; the row becomes failed, its value stays visible and in the history, and `best`
-// moves to the next experiment). The campaign and its measurements are written through the HTTP
-// API, as a colleague's script would.
+// moves to the next experiment); the batch input's server-given limit; and live refresh (rows
+// added or changed by colleagues appear without a reload, while a value typed but not saved
+// survives). The campaign and its measurements are written through the HTTP API, as a colleague's
+// script would.
 import assert from 'node:assert/strict';
 import {after, before, test} from 'node:test';
 import {launchBrowser, screenshot, startServer} from './harness.mjs';
@@ -120,4 +122,29 @@ test('the batch input takes the server limit and message (1..1000)', async () =>
     before);
   await page.click('a[data-tab=data]');
   await page.waitForSelector('#data-table');
+});
+
+test('changes made elsewhere appear without a reload; an unsaved value survives', async () => {
+  await page.evaluate(() => { window.notReloaded = true; });
+  // A colleague proposes an experiment through the API: it appears within a few polls.
+  const {experiment: proposal} = await api('POST', `/api/campaigns/${CAMPAIGN}/experiments`,
+    {params: {heating_rate: 45, max_temp: 590, hold_time: 8}, rationale: 'from the CLI'});
+  const proposed = page.locator(`#data-table tbody tr[data-id="${proposal.id}"]`);
+  await proposed.waitFor({timeout: 15000});
+  assert.match(await page.textContent('#refresh-note'), /^updated \d\d:\d\d:\d\d$/);
+  // We start typing a result into it, without saving ...
+  const input = proposed.locator('input.result-input');
+  await input.fill('12345');
+  // ... while another colleague records a measured experiment.
+  const measured = await addMeasured([35, 575, 20, 18500]);
+  await page.locator(`#data-table tbody tr[data-id="${measured.id}"]`).waitFor({timeout: 15000});
+  assert.equal(await input.inputValue(), '12345', 'the typed value survives the refresh');
+  assert.equal(await input.evaluate((el) => el === document.activeElement), true);
+  assert.equal(await page.evaluate(() => window.notReloaded), true, 'no page reload');
+  // A status change by someone else is picked up too.
+  await api('POST', `/api/campaigns/${CAMPAIGN}/experiments/${proposal.id}/start`, {});
+  await page.locator(`#data-table tbody tr[data-id="${proposal.id}"].status-running`)
+    .waitFor({timeout: 15000});
+  assert.equal(await input.inputValue(), '12345');
+  await screenshot(page, 'data-live-refresh');
 });

@@ -3,9 +3,21 @@
 // result entry; start / fail / withdraw / correct with a reason; retract a measured (done) row
 // found invalid afterwards (POST .../fail: it becomes failed, its values stay, struck through, and
 // in the history); each row's history; CSV import (drag and drop, line-numbered errors, all or
-// nothing) and export.
+// nothing) and export. Live refresh: while the tab is visible the table polls the API every
+// REFRESH_MS, so changes by colleagues (CLI, another browser) appear without a reload; values typed
+// but not saved yet are drafts that survive any redraw (and the focus stays), and
+// "updated hh:mm:ss" tells how fresh the table is. The polling stops when the page is left.
 import {ApiError, campaignPath, get, post} from './api.js';
 import {askFields, clear, fmt, fmtPrediction, fmtTime, h, toast} from './util.js';
+
+// How often the table asks the server for changes while the tab is visible.
+const REFRESH_MS = 3000;
+
+// "hh:mm:ss" (24 h, local time).
+function clock(date) {
+  return [date.getHours(), date.getMinutes(), date.getSeconds()]
+    .map((n) => String(n).padStart(2, '0')).join(':');
+}
 
 export async function render(root, ctx) {
   const c = ctx.campaign;
@@ -14,15 +26,62 @@ export async function render(root, ctx) {
   const primary = objectives[0].name;
   const view = {sortKey: 'id', sortDir: 1, text: '', status: '', source: '', open: new Set()};
   let experiments = [];
+  let shown = '';  // the experiments as last drawn (JSON text): redraw only on a change
+  // Result values typed but not saved yet: "ID/objective" -> text. Kept across redraws (a
+  // colleague's change arriving, sorting, filtering) until saved or the row stops taking results.
+  const drafts = new Map();
 
   const tableBox = h('div', {class: 'table-box'});
   const importErrors = h('div', {id: 'import-errors'});
   const counter = h('span', {class: 'muted', id: 'row-count'});
+  const refreshNote = h('span', {class: 'muted small-text', id: 'refresh-note'});
 
   async function reload() {
-    experiments = (await get(campaignPath(c.name, '/experiments'))).experiments;
+    const list = (await get(campaignPath(c.name, '/experiments'))).experiments;
+    refreshNote.textContent = `updated ${clock(new Date())}`;
+    refreshNote.title = `the table asks the server for changes every ${REFRESH_MS / 1000} s ` +
+      'while this tab is visible';
+    const text = JSON.stringify(list);
+    if (text === shown) return;
+    shown = text;
+    experiments = list;
+    // A draft for a row someone else has measured, failed or withdrawn meanwhile cannot be saved.
+    const open = new Set(experiments.filter((e) => e.status === 'proposed' ||
+      e.status === 'running').map((e) => String(e.id)));
+    for (const [key, value] of drafts) {
+      const [id, objective] = key.split('/');
+      if (open.has(id)) continue;
+      drafts.delete(key);
+      toast(`#${id} was changed meanwhile; your unsaved ${objective} = ${value} was not kept`,
+        'error');
+    }
     draw();
   }
+
+  // Live refresh (see the file comment): one request at a time, none while the tab is hidden.
+  let polling = false;
+  async function poll() {
+    if (!tableBox.isConnected) {  // the page was left: stop
+      clearInterval(timer);
+      document.removeEventListener('visibilitychange', onVisible);
+      return;
+    }
+    if (polling || document.visibilityState !== 'visible') return;
+    polling = true;
+    try {
+      await reload();
+    } catch (error) {
+      refreshNote.textContent = `refresh failed (${error instanceof ApiError ? error.code
+        : error.message}); retrying`;
+    } finally {
+      polling = false;
+    }
+  }
+  const timer = setInterval(poll, REFRESH_MS);
+  function onVisible() {
+    if (document.visibilityState === 'visible') poll();
+  }
+  document.addEventListener('visibilitychange', onVisible);
 
   function cellValue(e, key) {
     if (key === 'id' || key === 'status' || key === 'source' || key === 'proposer') return e[key];
@@ -95,9 +154,15 @@ export async function render(root, ctx) {
             ? h('span', {class: 'muted'}, ` ± ${fmt(r.uncertainty)}`) : null);
       }
       if (e.status === 'proposed' || e.status === 'running') {
+        const key = `${e.id}/${o.name}`;
         const input = h('input', {type: 'number', step: 'any', class: 'result-input',
           dataset: {objective: o.name}, size: 9, placeholder: o.name,
+          oninput: (event) => {
+            const value = event.target.value;
+            if (value === '') drafts.delete(key); else drafts.set(key, value);
+          },
           onkeydown: (event) => { if (event.key === 'Enter') saveResults(e, event.target); }});
+        if (drafts.has(key)) input.value = drafts.get(key);
         return h('td', {}, input);
       }
       return h('td', {class: 'muted'}, '—');
@@ -114,8 +179,10 @@ export async function render(root, ctx) {
       toast('enter a value first', 'error');
       return;
     }
-    act(post(campaignPath(c.name, `/experiments/${e.id}/result`), {results}),
-      `results recorded for #${e.id}`);
+    act(post(campaignPath(c.name, `/experiments/${e.id}/result`), {results}).then((answer) => {
+      for (const o of objectives) drafts.delete(`${e.id}/${o.name}`);
+      return answer;
+    }), `results recorded for #${e.id}`);
   }
 
   // Asks for a reason in the page's dialog, then POSTs it to .../experiments/ID/<endpoint>.
@@ -204,6 +271,11 @@ export async function render(root, ctx) {
   }
 
   function draw() {
+    // The focused result input, to focus its replacement after the redraw.
+    const active = document.activeElement;
+    const focused = active?.classList?.contains('result-input') && tableBox.contains(active)
+      ? `tr[data-id="${active.closest('tr').dataset.id}"] ` +
+        `input.result-input[data-objective="${active.dataset.objective}"]` : null;
     const rows = sorted();
     counter.textContent = `${rows.length} of ${experiments.length} experiments`;
     const head = h('tr', {}, columns.map(([key, label]) => h('th', {
@@ -233,6 +305,7 @@ export async function render(root, ctx) {
     }
     clear(tableBox, h('table', {class: 'grid data-table', id: 'data-table'}, h('thead', {}, head),
       body));
+    if (focused) tableBox.querySelector(focused)?.focus();
   }
 
   async function importText(text, layout) {
@@ -291,7 +364,7 @@ export async function render(root, ctx) {
         h('option', {value: s}, s || 'any status'))),
     h('select', {id: 'filter-source', onchange: (event) => { view.source = event.target.value; draw(); }},
       ['', 'engine', 'researcher', 'import'].map((s) => h('option', {value: s}, s || 'any source'))),
-    counter,
+    counter, refreshNote,
     h('span', {class: 'spacer'}),
     h('a', {class: 'button', id: 'export-boxvia',
       href: campaignPath(c.name, '/export?format=boxvia'), download: `${c.name}-boxvia.csv`},
