@@ -254,9 +254,35 @@ TEST(Suggest, RejectsBadRequestsBeforeWriting) {
   TempDb tmp;
   auto db = tmp.Open();
   const Campaign c = Init(*db, Ba122Spec(), "alice");
-  EXPECT_EQ(CodeOf([&] { Suggest(*db, c, {.batch_size = 0}); }), "suggest.options");
+  EXPECT_EQ(CodeOf([&] { Suggest(*db, c, {.batch_size = 0}); }), "suggest.batch");
+  EXPECT_EQ(PathOf([&] { Suggest(*db, c, {.batch_size = 0}); }), "batch");
+  EXPECT_EQ(CodeOf([&] { Suggest(*db, c, {.batch_size = kMaxBatchSize + 1}); }), "suggest.batch");
   EXPECT_EQ(CodeOf([&] { Suggest(*db, c, {.shared = {"pressure"}}); }), "suggest.options");
   EXPECT_TRUE(List(*db, c).empty());
+}
+
+// One batch limit for every shell (docs/cli.md, docs/http-api.md): 1..1000, checked without
+// suggesting anything. Oracle: the documented limit and message.
+TEST(SuggestRequest, BatchLimitIsOneConstantWithOneMessage) {
+  const CampaignSpec spec = ParseSpec(Ba122Spec());
+  EXPECT_EQ(kMaxBatchSize, 1000);
+  EXPECT_EQ(BatchSizeMessage(), "batch must be between 1 and 1000");
+  EXPECT_EQ(CheckBatchSize(1), "");
+  EXPECT_EQ(CheckBatchSize(1000), "");
+  EXPECT_EQ(CheckBatchSize(0), BatchSizeMessage());
+  EXPECT_EQ(CheckBatchSize(1001), BatchSizeMessage());
+  EXPECT_EQ(CheckBatchSize(std::int64_t{1} << 40), BatchSizeMessage());  // no int overflow
+  EXPECT_TRUE(SuggestRequest{.batch_size = kMaxBatchSize}.Issues(spec).empty());
+  const std::vector<Issue> issues = SuggestRequest{.batch_size = kMaxBatchSize + 1}.Issues(spec);
+  ASSERT_EQ(issues.size(), 1u);
+  EXPECT_EQ(issues[0].path, "batch");
+  EXPECT_EQ(issues[0].code, "suggest.batch");
+  EXPECT_EQ(issues[0].message, BatchSizeMessage());
+  const std::vector<Issue> shared =
+      SuggestRequest{.batch_size = 2, .shared = {"max_temp", "pressure"}}.Issues(spec);
+  ASSERT_EQ(shared.size(), 1u);
+  EXPECT_EQ(shared[0].path, "shared/1");
+  EXPECT_EQ(shared[0].code, "suggest.options");
 }
 
 TEST(AddProposal, StoresTheModelsPredictionOnceAModelCanBeFitted) {
@@ -407,6 +433,78 @@ TEST(Best, ReturnsDoneExperimentsBestFirstForTheObjectivesDirection) {
   EXPECT_EQ(top[1].id, 3);
   EXPECT_EQ(Best(*db, c, "porosity", 1).front().id, 3);
   EXPECT_EQ(CodeOf([&] { Best(*db, c, "tc", 1); }), "campaign.unknown_objective");
+}
+
+// Oracle for a retraction (done -> failed): the engine must behave exactly as if the point had
+// never been measured. Database A measures five points plus a bogus one (in the middle, so ids
+// shift) and then retracts it; database B measures only the five. With the same seed both give
+// bit-identical suggestions and predictions. Database C keeps the bogus point: its suggestion
+// differs, so the comparison can fail when a retracted point still reaches the model.
+TEST(Fail, RetractedMeasurementIsIgnoredByTheEngineAsIfNeverMeasured) {
+  TempDb tmp;
+  const double temps[] = {500, 550, 600, 650, 700};
+  std::vector<nlohmann::json> params[3];
+  std::vector<nlohmann::json> predictions[3];
+  int observations[3] = {0, 0, 0};
+  for (int k = 0; k < 3; ++k) {
+    auto db = tmp.Open("db" + std::to_string(k) + ".db");
+    const Campaign c = Init(*db, Ba122Spec(), "alice");
+    for (int i = 0; i < 5; ++i) {
+      AddMeasured(*db, c, 50, temps[i], 5);
+      if (i == 2 && k != 1) {
+        // A misread thermocouple: a jc far above anything the lab measures.
+        Proposal bogus;
+        bogus.by = "bob";
+        bogus.params = {{"heating_rate", 20}, {"max_temp", 520}, {"hold_time", 40}};
+        bogus.results = {{"jc", Value(9e5)}};
+        const store::ExperimentId id = AddProposal(*db, c, bogus).experiment.id;
+        if (k == 0) {
+          const store::Experiment failed = Fail(*db, c, id, "carol", "thermocouple 40 K off");
+          EXPECT_EQ(failed.status, store::Status::kFailed);
+          ExpectClose(failed.results.at("jc").value, 9e5, 0, 0);  // kept, not deleted
+        }
+      }
+    }
+    const SuggestOutcome out = Suggest(*db, c, {.batch_size = 2, .seed = 11});
+    observations[k] = out.num_observations;
+    for (const store::Experiment& e : out.experiments) {
+      params[k].push_back(e.params);
+      predictions[k].push_back(e.prediction["jc"]);
+    }
+  }
+  EXPECT_EQ(observations[0], 5);
+  EXPECT_EQ(observations[1], 5);
+  EXPECT_EQ(observations[2], 6);
+  EXPECT_EQ(params[0], params[1]);
+  EXPECT_EQ(predictions[0], predictions[1]);
+  EXPECT_NE(predictions[0], predictions[2]);
+}
+
+TEST(Fail, RetractingTheBestExperimentRemovesItFromBestAndKeepsItsHistory) {
+  TempDb tmp;
+  auto db = tmp.Open();
+  const Campaign c = Init(*db, Ba122Spec(), "alice");
+  const store::Experiment low = AddMeasured(*db, c, 50, 500, 5);
+  const store::Experiment high = AddMeasured(*db, c, 50, 600, 5);
+  ASSERT_GT(high.results.at("jc").value, low.results.at("jc").value);
+  ASSERT_EQ(Best(*db, c).front().id, high.id);
+  Fail(*db, c, high.id, "carol", "sample cracked during the field measurement");
+  const std::vector<store::Experiment> best = Best(*db, c, "", 5);
+  ASSERT_EQ(best.size(), 1u);
+  EXPECT_EQ(best.front().id, low.id);
+  const ExperimentDetail detail = Show(*db, c, high.id);
+  EXPECT_EQ(detail.experiment.status, store::Status::kFailed);
+  EXPECT_EQ(detail.experiment.results, high.results);
+  const store::HistoryEntry& last = detail.history.back();
+  EXPECT_EQ(last.old_value, "done");
+  EXPECT_EQ(last.new_value, "failed");
+  EXPECT_EQ(last.who, "carol");
+  EXPECT_EQ(last.reason, "sample cracked during the field measurement");
+  // Re-failing is refused with the state machine's error; nothing changes.
+  EXPECT_EQ(CodeOf([&] { Fail(*db, c, high.id, "carol", "again"); }), "store.bad_transition");
+  EXPECT_EQ(Show(*db, c, high.id).history, detail.history);
+  // Only measured (done) experiments are observations.
+  EXPECT_EQ(BuildEngineData(c.spec, List(*db, c)).observations.size(), 1u);
 }
 
 TEST(ParseResults, ReadsValuesWithUncertaintyAndNamesBadOnes) {

@@ -191,6 +191,19 @@ TEST(ParamsToRaw, MessagesSuggestTheIntendedNameAndTheUnit) {
             "'tc' is not an objective of campaign 'mixed' (objectives: jc, density)");
 }
 
+// Oracle: the Ba122 spec's order (heating_rate, max_temp, hold_time), which is not alphabetical;
+// a key the spec does not name comes last, and a non-object prints as JSON.
+TEST(ParamsText, ListsParametersInSpecOrderNotAlphabetically) {
+  const CampaignSpec spec = ParseSpec(Ba122Spec());
+  const nlohmann::json params = {{"hold_time", 5}, {"max_temp", 600}, {"heating_rate", 50.5}};
+  EXPECT_EQ(ParamsText(spec, params), R"({"heating_rate":50.5,"max_temp":600,"hold_time":5})");
+  nlohmann::json extra = params;
+  extra["atmosphere"] = "Ar";
+  EXPECT_EQ(ParamsText(spec, extra),
+            R"({"heating_rate":50.5,"max_temp":600,"hold_time":5,"atmosphere":"Ar"})");
+  EXPECT_EQ(ParamsText(spec, nlohmann::json::array({1, 2})), "[1,2]");
+}
+
 TEST(ClosestName, FindsTyposCaseSwapsAndUnitSuffixesButNotUnrelatedNames) {
   const std::vector<std::string> names = {"heating_rate", "max_temp", "hold_time", "jc"};
   EXPECT_EQ(ClosestName("max_tmp", names), "max_temp");           // one deletion

@@ -175,6 +175,137 @@ TEST_F(Cli, TheWholeLoopFromSuggestToCompare) {
   EXPECT_EQ(run.Json()["experiments"][0]["id"], 4);
 }
 
+// `kyoso fail` on a done experiment retracts it: failed with the reason, the value kept and shown
+// as retracted, the history entry done -> failed with who and why, `best` skips it, a second
+// `fail` is refused with the state machine's error, and a full export re-imports it as retracted.
+TEST_F(Cli, FailOnADoneExperimentRetractsItsResult) {
+  InitBa122();
+  for (const std::string row : {"max_temp=600|jc=1.0e5", "max_temp=550|jc=5.0e4"}) {
+    const std::size_t bar = row.find('|');
+    const Outcome run =
+        Kyoso({"add", "--by", "bob", "--set", "heating_rate=50", "--set", row.substr(0, bar),
+               "--set", "hold_time=5", "--result", row.substr(bar + 1), "--json"});
+    ASSERT_EQ(run.exit_code, 0) << run.err;
+  }
+  ExpectError({"fail", "1", "--json"}, 1, "store.reason_required");
+  Outcome run = Kyoso({"fail", "1", "--reason", "thermocouple read 40 K low", "--by", "carol"});
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  EXPECT_EQ(run.out.rfind("retracted #1 failed researcher bob:", 0), 0u) << run.out;
+  EXPECT_NE(run.out.find("| retracted jc=100000"), std::string::npos) << run.out;
+  run = Kyoso({"list", "--json"});
+  nlohmann::json j = run.Json()["experiments"][0];
+  EXPECT_EQ(j["status"], "failed");
+  EXPECT_EQ(j["reason"], "thermocouple read 40 K low");
+  EXPECT_EQ(j["results"]["jc"]["value"], 1.0e5);
+  run = Kyoso({"show", "1"});
+  EXPECT_NE(run.out.find("  carol  status  done -> failed  (thermocouple read 40 K low)\n"),
+            std::string::npos)
+      << run.out;
+  EXPECT_NE(run.out.find("| retracted jc=100000"), std::string::npos) << run.out;
+  run = Kyoso({"best", "--json"});
+  EXPECT_EQ(run.Json()["experiment"]["id"], 2);
+  EXPECT_EQ(run.Json()["experiments"].size(), 1u);
+  ExpectError({"fail", "1", "--reason", "again", "--json"}, 1, "store.bad_transition");
+  ExpectError({"correct", "1", "jc=9e4", "--reason", "re-read", "--json"}, 1,
+              "store.bad_transition");
+  // The full export keeps the retracted value; importing it elsewhere keeps it retracted.
+  ASSERT_EQ(Kyoso({"export", "--format", "full", "-o", "full.csv"}).exit_code, 0);
+  EXPECT_NE(Read("full.csv").find("\n1,failed,researcher,bob,"), std::string::npos)
+      << Read("full.csv");
+  ASSERT_EQ(Kyoso({"init", "spec.json", "--db", "copy.db"}).exit_code, 0);
+  run = Kyoso({"import", "full.csv", "--db", "copy.db", "--json"});
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  j = Kyoso({"list", "--db", "copy.db", "--json"}).Json()["experiments"][0];
+  EXPECT_EQ(j["status"], "failed");
+  EXPECT_EQ(j["results"]["jc"]["value"], 1.0e5);
+  EXPECT_EQ(Kyoso({"best", "--db", "copy.db", "--json"}).Json()["experiment"]["id"], 2);
+  // boxvia holds observations only.
+  run = Kyoso({"export", "--format", "boxvia", "--json"});
+  EXPECT_EQ(run.Json()["rows"], 1);
+}
+
+// The batch limit is the campaign's (1..1000) with its message, located at --batch. 1000 passes
+// the check: the request then fails on another option, so nothing is suggested.
+TEST_F(Cli, SuggestBatchLimitIsTheCampaignsAndNamesTheFlag) {
+  InitBa122();
+  ExpectError({"suggest", "--batch", "1001", "--json"}, 2, "suggest.batch");
+  Outcome run = Kyoso({"suggest", "--batch", "1001", "--json"});
+  const nlohmann::json issue = run.Error()["error"]["issues"][0];
+  EXPECT_EQ(issue["path"], "--batch");
+  EXPECT_EQ(issue["message"], "batch must be between 1 and 1000");
+  run = Kyoso({"suggest", "--batch", "0"});
+  EXPECT_EQ(run.exit_code, 2);
+  EXPECT_EQ(run.err, "error[suggest.batch]: --batch: batch must be between 1 and 1000\n");
+  run = Kyoso({"suggest", "--batch", "1000", "--shared", "pressure", "--json"});
+  EXPECT_EQ(run.exit_code, 2);
+  const nlohmann::json issues = run.Error()["error"]["issues"];
+  ASSERT_EQ(issues.size(), 1u) << run.err;
+  EXPECT_EQ(issues[0]["code"], "suggest.options");
+  EXPECT_EQ(Kyoso({"list", "--json"}).Json()["experiments"].size(), 0u);
+}
+
+// Human output and CSV follow the spec's order of parameters and objectives, not the alphabetical
+// order of JSON objects. The spec is ordered against the alphabet on purpose (z, a, m; y, c).
+TEST_F(Cli, HumanOutputAndCsvListParametersAndObjectivesInSpecOrder) {
+  Write("spec.json", R"({"name": "order", "parameters": [
+      {"name": "zeta_pressure", "type": "continuous", "low": 0, "high": 10},
+      {"name": "alpha_ratio", "type": "continuous", "low": 0, "high": 1},
+      {"name": "mid_temp", "type": "discrete", "low": 500, "high": 700, "step": 1}],
+      "objectives": [{"name": "yield", "direction": "maximize"},
+                     {"name": "cost", "direction": "minimize"}]})");
+  ASSERT_EQ(Kyoso({"init", "spec.json"}).exit_code, 0);
+  const std::vector<std::string> order = {
+      "zeta_pressure=", "alpha_ratio=", "mid_temp=", "yield=", "cost="};
+  // Every name of `order` appears in `line`, each after the previous one.
+  const auto expect_in_order = [&](const std::string& line, std::size_t count) {
+    std::size_t at = 0;
+    for (std::size_t k = 0; k < count; ++k) {
+      const std::size_t found = line.find(order[k], at);
+      ASSERT_NE(found, std::string::npos) << order[k] << " missing or out of order in: " << line;
+      at = found;
+    }
+  };
+  Outcome run =
+      Kyoso({"add", "--by", "bob", "--set", "mid_temp=600", "--set", "alpha_ratio=0.5", "--set",
+             "zeta_pressure=2.5", "--result", "cost=3", "--result", "yield=0.8"});
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  EXPECT_NE(run.out.find("zeta_pressure=2.5 alpha_ratio=0.5 mid_temp=600 | yield=0.8 | cost=3"),
+            std::string::npos)
+      << run.out;
+  for (const std::vector<std::string>& verb : {std::vector<std::string>{"list"},
+                                               {"show", "1"},
+                                               {"best"},
+                                               {"best", "--objective", "cost"}}) {
+    run = Kyoso(verb);
+    ASSERT_EQ(run.exit_code, 0) << run.err;
+    expect_in_order(run.out.substr(0, run.out.find('\n')), 5);
+  }
+  run = Kyoso({"suggest", "--batch", "2", "--seed", "4"});
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  std::istringstream lines(run.out);
+  int num_proposals = 0;
+  for (std::string line; std::getline(lines, line);) {
+    if (line.rfind("  #", 0) != 0) continue;
+    ++num_proposals;
+    expect_in_order(line, 3);
+  }
+  EXPECT_EQ(num_proposals, 2) << run.out;
+  ASSERT_EQ(Kyoso({"export", "--format", "boxvia", "-o", "b.csv"}).exit_code, 0);
+  EXPECT_EQ(Read("b.csv"), "zeta_pressure,alpha_ratio,mid_temp,yield,cost\n2.5,0.5,600,0.8,3\n");
+  ASSERT_EQ(Kyoso({"export", "--format", "full", "-o", "f.csv"}).exit_code, 0);
+  const std::string header = Read("f.csv").substr(0, Read("f.csv").find('\n'));
+  EXPECT_NE(header.find(",zeta_pressure,alpha_ratio,mid_temp,yield,yield_uncertainty,"),
+            std::string::npos)
+      << header;
+  EXPECT_LT(header.find(",yield_at,"), header.find(",cost,")) << header;
+  // A revision names the original's values in spec order in its rationale.
+  run = Kyoso({"revise", "3", "--set", "mid_temp=610", "--by", "bob", "--json"});
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  const std::string rationale = run.Json()["experiment"]["rationale"];
+  EXPECT_LT(rationale.find("\"zeta_pressure\""), rationale.find("\"alpha_ratio\"")) << rationale;
+  EXPECT_LT(rationale.find("\"alpha_ratio\""), rationale.find("\"mid_temp\"")) << rationale;
+}
+
 TEST_F(Cli, ExportThenImportIntoAFreshDatabaseRoundTrips) {
   InitBa122();
   Write("in.csv",

@@ -205,6 +205,67 @@ TEST_F(ApiTest, ExperimentLifecycleAndErrorStatuses) {
   EXPECT_EQ(Call("GET", "/api/campaigns/sps/experiments?status=nope").status, 400);
 }
 
+// POST .../fail on a done experiment retracts its measurement: failed with the reason, values and
+// history kept, no longer the best; failing it again is 409 store.bad_transition and changes
+// nothing. Oracle: the seed rows of AddSeedExperiments (23000 is the best, 21000 the next).
+TEST_F(ApiTest, FailOnADoneExperimentRetractsItsMeasurement) {
+  Seed();
+  const Answer best = Call("GET", "/api/campaigns/sps/best");
+  const int id = best.body["experiment"]["id"];
+  kyoso::testing::ExpectClose(best.body["experiment"]["results"]["jc"]["value"], 23000, 0, 0);
+  const std::string base = "/api/campaigns/sps/experiments/" + std::to_string(id);
+  const Answer blank = Call("POST", base + "/fail", {{"reason", "  "}});
+  EXPECT_EQ(blank.status, 400);
+  EXPECT_EQ(blank.body["error"]["issues"][0]["path"], "/reason");
+  const Answer retracted = Call("POST", base + "/fail", {{"reason", "sample cracked"}});
+  ASSERT_EQ(retracted.status, 200) << retracted.text;
+  EXPECT_EQ(retracted.body["experiment"]["status"], "failed");
+  EXPECT_EQ(retracted.body["experiment"]["reason"], "sample cracked");
+  EXPECT_EQ(retracted.body["experiment"]["results"], best.body["experiment"]["results"]);
+  const Answer again = Call("POST", base + "/fail", {{"reason", "twice"}});
+  EXPECT_EQ(again.status, 409);
+  EXPECT_EQ(again.body["error"]["code"], "store.bad_transition");
+  const Answer correct =
+      Call("POST", base + "/correct", {{"objective", "jc"}, {"value", 1}, {"reason", "x"}});
+  EXPECT_EQ(correct.status, 409);
+  const json history = Call("GET", base).body["experiment"]["history"];
+  ASSERT_FALSE(history.empty());
+  EXPECT_EQ(history.back()["old"], "done");
+  EXPECT_EQ(history.back()["new"], "failed");
+  EXPECT_EQ(history.back()["who"], "kato");
+  EXPECT_EQ(history.back()["reason"], "sample cracked");
+  const Answer next = Call("GET", "/api/campaigns/sps/best");
+  kyoso::testing::ExpectClose(next.body["experiment"]["results"]["jc"]["value"], 21000, 0, 0);
+  EXPECT_EQ(Call("GET", "/api/campaigns/sps/experiments?status=failed").body["experiments"].size(),
+            1u);
+}
+
+// The batch limit is the campaign's (campaign::kMaxBatchSize) with the same message as the CLI;
+// the UI reads it from GET /api/campaigns/NAME. 1000 passes the check (the request is refused for
+// its acquisition only), so no 1000-point suggestion is computed.
+TEST_F(ApiTest, SuggestBatchLimitIsTheCampaignsAndNamesTheField) {
+  Seed();
+  const json limits = Call("GET", "/api/campaigns/sps").body["campaign"]["limits"]["batch"];
+  EXPECT_EQ(limits["min"], 1);
+  EXPECT_EQ(limits["max"], 1000);
+  EXPECT_EQ(limits["message"], "batch must be between 1 and 1000");
+  const Answer over = Call("POST", "/api/campaigns/sps/suggest", {{"batch", 1001}});
+  ASSERT_EQ(over.status, 400);
+  ASSERT_EQ(over.body["error"]["issues"].size(), 1u);
+  EXPECT_EQ(over.body["error"]["issues"][0]["path"], "/batch");
+  EXPECT_EQ(over.body["error"]["issues"][0]["code"], "suggest.batch");
+  EXPECT_EQ(over.body["error"]["issues"][0]["message"], limits["message"]);
+  const Answer edge =
+      Call("POST", "/api/campaigns/sps/suggest", {{"batch", 1000}, {"acquisition", "xx"}});
+  ASSERT_EQ(edge.status, 400);
+  ASSERT_EQ(edge.body["error"]["issues"].size(), 1u) << edge.text;
+  EXPECT_EQ(edge.body["error"]["issues"][0]["path"], "/acquisition");
+  const Answer shared = Call("POST", "/api/campaigns/sps/suggest", {{"shared", {"pressure"}}});
+  ASSERT_EQ(shared.status, 400);
+  EXPECT_EQ(shared.body["error"]["issues"][0]["path"], "/shared/0");
+  EXPECT_EQ(NumExperiments(), 6u);
+}
+
 TEST_F(ApiTest, SuggestStoresTheBatchAndReviseKeepsTheEnginesOriginal) {
   Seed();
   const Answer bad = Call("POST", "/api/campaigns/sps/suggest",

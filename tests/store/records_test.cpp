@@ -30,7 +30,7 @@ TEST(Status, TransitionsMatchTheDocumentedStateMachine) {
       // proposed running done  failed withdrawn
       {false, true, true, true, true},      // proposed
       {false, false, true, true, true},     // running
-      {false, false, false, false, false},  // done (corrected, never reverted)
+      {false, false, false, true, false},   // done (corrected; retracted -> failed)
       {false, false, false, false, false},  // failed
       {false, false, false, false, false},  // withdrawn
   };

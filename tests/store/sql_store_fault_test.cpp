@@ -93,6 +93,8 @@ TEST_P(FaultInjection, EveryWriteStepOfEveryOperationRollsBackCleanly) {
       {"Correct", [c](Store& s) { s.Correct(c, 3, "jc", {.value = 1.1e4}, "bo", "typo"); }, 4},
       {"Fail", [c](Store& s) { s.Fail(c, 1, "bo", "die cracked"); }, 4},  // running since Start
       {"Withdraw", [c](Store& s) { s.Withdraw(c, 4, "bo", "duplicate"); }, 4},  // inserted above
+      // retraction of the done experiment 3: status entry, row, counters, commit
+      {"Retract", [c](Store& s) { s.Fail(c, 3, "bo", "thermocouple 40 K off"); }, 4},
       {"SetPrediction",
        [c](Store& s) {
          s.SetPrediction(c, 1, {{"jc", 1}}, "engine");

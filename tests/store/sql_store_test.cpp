@@ -3,6 +3,7 @@
 // backends are held to the same assertions. Oracles: the state machine table of records.h, the
 // documented history actions, and exact equality of what was written and what is read back
 // (doubles inside JSON must round-trip bit for bit).
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <limits>
@@ -275,6 +276,63 @@ TEST_P(StoreContract, CorrectionKeepsThePreviousMeasurementInHistory) {
   EXPECT_EQ(last.old_value, ToJson(before));
   EXPECT_EQ(last.new_value, ToJson(corrected.results.at("jc")));
   EXPECT_EQ(last.reason, "unit typo: kA vs A");
+}
+
+// A retraction (done -> failed) deletes and overwrites nothing: the measurement stays on the
+// record and every earlier history entry is unchanged; one status entry done -> failed with who
+// and the reason is appended. Afterwards the experiment is terminal: failing it again, correcting
+// it or adding a measurement is refused with store.bad_transition and changes nothing.
+TEST_P(StoreContract, RetractingADoneExperimentKeepsItsResultsAndHistory) {
+  const ExperimentId id = InState(Status::kDone);
+  const Experiment done = store_->GetExperiment(campaign_.id, id);
+  const std::vector<HistoryEntry> before = store_->ExperimentHistory(campaign_.id, id);
+  ExpectErrorCode("store.reason_required", [&] { store_->Fail(campaign_.id, id, "bo", " "); });
+  const Experiment failed = store_->Fail(campaign_.id, id, "bo", "thermocouple read 40 K low");
+  EXPECT_EQ(failed.status, Status::kFailed);
+  EXPECT_EQ(failed.reason, "thermocouple read 40 K low");
+  EXPECT_EQ(failed.results, done.results);
+  EXPECT_EQ(failed.params, done.params);
+  EXPECT_EQ(store_->GetExperiment(campaign_.id, id), failed);
+  const std::vector<HistoryEntry> after = store_->ExperimentHistory(campaign_.id, id);
+  ASSERT_EQ(after.size(), before.size() + 1);
+  EXPECT_TRUE(std::equal(before.begin(), before.end(), after.begin()));
+  const HistoryEntry& last = after.back();
+  EXPECT_EQ(last.action, "status");
+  EXPECT_EQ(last.field, "status");
+  EXPECT_EQ(last.who, "bo");
+  EXPECT_EQ(last.old_value, "done");
+  EXPECT_EQ(last.new_value, "failed");
+  EXPECT_EQ(last.reason, "thermocouple read 40 K low");
+  EXPECT_EQ(last.at, failed.updated_at);
+  ExpectErrorCode("store.bad_transition", [&] { store_->Fail(campaign_.id, id, "cy", "again"); });
+  ExpectErrorCode("store.bad_transition", [&] {
+    store_->Correct(campaign_.id, id, "jc", {.value = 2e4}, "cy", "re-read the log");
+  });
+  ExpectErrorCode("store.bad_transition", [&] {
+    store_->RecordResults(campaign_.id, id, {{"density", {.value = 0.9}}}, "cy");
+  });
+  EXPECT_EQ(store_->GetExperiment(campaign_.id, id), failed);
+  EXPECT_EQ(store_->ExperimentHistory(campaign_.id, id), after);
+  // Only done experiments count as measured for a status filter.
+  EXPECT_TRUE(store_->ListExperiments(campaign_.id, {.statuses = {Status::kDone}}).empty());
+}
+
+// A retracted experiment (e.g. from a re-imported full CSV export) may be inserted failed with its
+// measurements; other non-done statuses still may not carry any.
+TEST_P(StoreContract, FailedExperimentsMayBeInsertedWithRetractedResults) {
+  NewExperiment retracted = Proposal(600);
+  retracted.status = Status::kFailed;
+  retracted.reason = "sample cracked after measurement";
+  retracted.results["jc"] = {.value = 3e4, .by = "ana", .at = "2026-11-20T10:00:00.000Z"};
+  const ExperimentId id = store_->InsertExperiments(campaign_.id, {retracted}, "ana").ids.at(0);
+  const Experiment stored = store_->GetExperiment(campaign_.id, id);
+  EXPECT_EQ(stored.status, Status::kFailed);
+  EXPECT_EQ(stored.results, retracted.results);
+  NewExperiment withdrawn = retracted;
+  withdrawn.status = Status::kWithdrawn;
+  ExpectErrorCode("store.bad_record",
+                  [&] { store_->InsertExperiments(campaign_.id, {withdrawn}, "ana"); });
+  EXPECT_EQ(store_->ListExperiments(campaign_.id).size(), 1u);
 }
 
 TEST_P(StoreContract, PredictionUpdateKeepsTheOldPrediction) {

@@ -1,9 +1,23 @@
 // Page 2: the campaign's experiments as a table: status, source (engine / researcher name),
 // rationale, predictions and results; sort by any column, filter by text/status/source; inline
-// result entry; start / fail / withdraw / correct with a reason; each row's history; CSV import
-// (drag and drop, line-numbered errors, all or nothing) and export.
+// result entry; start / fail / withdraw / correct with a reason; retract a measured (done) row
+// found invalid afterwards (POST .../fail: it becomes failed, its values stay, struck through, and
+// in the history); each row's history; CSV import (drag and drop, line-numbered errors, all or
+// nothing) and export. Live refresh: while the tab is visible the table polls the API every
+// REFRESH_MS, so changes by colleagues (CLI, another browser) appear without a reload; values typed
+// but not saved yet are drafts that survive any redraw (and the focus stays), and
+// "updated hh:mm:ss" tells how fresh the table is. The polling stops when the page is left.
 import {ApiError, campaignPath, get, post} from './api.js';
 import {askFields, clear, fmt, fmtPrediction, fmtTime, h, toast} from './util.js';
+
+// How often the table asks the server for changes while the tab is visible.
+const REFRESH_MS = 3000;
+
+// "hh:mm:ss" (24 h, local time).
+function clock(date) {
+  return [date.getHours(), date.getMinutes(), date.getSeconds()]
+    .map((n) => String(n).padStart(2, '0')).join(':');
+}
 
 export async function render(root, ctx) {
   const c = ctx.campaign;
@@ -12,15 +26,62 @@ export async function render(root, ctx) {
   const primary = objectives[0].name;
   const view = {sortKey: 'id', sortDir: 1, text: '', status: '', source: '', open: new Set()};
   let experiments = [];
+  let shown = '';  // the experiments as last drawn (JSON text): redraw only on a change
+  // Result values typed but not saved yet: "ID/objective" -> text. Kept across redraws (a
+  // colleague's change arriving, sorting, filtering) until saved or the row stops taking results.
+  const drafts = new Map();
 
   const tableBox = h('div', {class: 'table-box'});
   const importErrors = h('div', {id: 'import-errors'});
   const counter = h('span', {class: 'muted', id: 'row-count'});
+  const refreshNote = h('span', {class: 'muted small-text', id: 'refresh-note'});
 
   async function reload() {
-    experiments = (await get(campaignPath(c.name, '/experiments'))).experiments;
+    const list = (await get(campaignPath(c.name, '/experiments'))).experiments;
+    refreshNote.textContent = `updated ${clock(new Date())}`;
+    refreshNote.title = `the table asks the server for changes every ${REFRESH_MS / 1000} s ` +
+      'while this tab is visible';
+    const text = JSON.stringify(list);
+    if (text === shown) return;
+    shown = text;
+    experiments = list;
+    // A draft for a row someone else has measured, failed or withdrawn meanwhile cannot be saved.
+    const open = new Set(experiments.filter((e) => e.status === 'proposed' ||
+      e.status === 'running').map((e) => String(e.id)));
+    for (const [key, value] of drafts) {
+      const [id, objective] = key.split('/');
+      if (open.has(id)) continue;
+      drafts.delete(key);
+      toast(`#${id} was changed meanwhile; your unsaved ${objective} = ${value} was not kept`,
+        'error');
+    }
     draw();
   }
+
+  // Live refresh (see the file comment): one request at a time, none while the tab is hidden.
+  let polling = false;
+  async function poll() {
+    if (!tableBox.isConnected) {  // the page was left: stop
+      clearInterval(timer);
+      document.removeEventListener('visibilitychange', onVisible);
+      return;
+    }
+    if (polling || document.visibilityState !== 'visible') return;
+    polling = true;
+    try {
+      await reload();
+    } catch (error) {
+      refreshNote.textContent = `refresh failed (${error instanceof ApiError ? error.code
+        : error.message}); retrying`;
+    } finally {
+      polling = false;
+    }
+  }
+  const timer = setInterval(poll, REFRESH_MS);
+  function onVisible() {
+    if (document.visibilityState === 'visible') poll();
+  }
+  document.addEventListener('visibilitychange', onVisible);
 
   function cellValue(e, key) {
     if (key === 'id' || key === 'status' || key === 'source' || key === 'proposer') return e[key];
@@ -82,17 +143,26 @@ export async function render(root, ctx) {
   }
 
   function resultInputs(e) {
+    // A failed row with values was measured, then retracted: shown struck through.
+    const retracted = e.status === 'failed';
     return objectives.map((o) => {
       if (e.results[o.name]) {
         const r = e.results[o.name];
-        return h('td', {class: 'num', title: `by ${r.by} at ${fmtTime(r.at)}`},
+        return h('td', {class: retracted ? 'num retracted' : 'num',
+          title: `${retracted ? 'retracted; ' : ''}by ${r.by} at ${fmtTime(r.at)}`},
           fmt(r.value), r.uncertainty !== null && r.uncertainty !== undefined
             ? h('span', {class: 'muted'}, ` ± ${fmt(r.uncertainty)}`) : null);
       }
       if (e.status === 'proposed' || e.status === 'running') {
+        const key = `${e.id}/${o.name}`;
         const input = h('input', {type: 'number', step: 'any', class: 'result-input',
           dataset: {objective: o.name}, size: 9, placeholder: o.name,
+          oninput: (event) => {
+            const value = event.target.value;
+            if (value === '') drafts.delete(key); else drafts.set(key, value);
+          },
           onkeydown: (event) => { if (event.key === 'Enter') saveResults(e, event.target); }});
+        if (drafts.has(key)) input.value = drafts.get(key);
         return h('td', {}, input);
       }
       return h('td', {class: 'muted'}, '—');
@@ -109,16 +179,19 @@ export async function render(root, ctx) {
       toast('enter a value first', 'error');
       return;
     }
-    act(post(campaignPath(c.name, `/experiments/${e.id}/result`), {results}),
-      `results recorded for #${e.id}`);
+    act(post(campaignPath(c.name, `/experiments/${e.id}/result`), {results}).then((answer) => {
+      for (const o of objectives) drafts.delete(`${e.id}/${o.name}`);
+      return answer;
+    }), `results recorded for #${e.id}`);
   }
 
-  async function withReason(e, verb) {
-    const values = await askFields(`${verb} #${e.id}`, [
+  // Asks for a reason in the page's dialog, then POSTs it to .../experiments/ID/<endpoint>.
+  async function withReason(e, verb, endpoint = verb.toLowerCase(), title = `${verb} #${e.id}`) {
+    const values = await askFields(title, [
       {name: 'reason', label: 'Reason (kept in the history)', type: 'textarea', required: true}],
     verb);
     if (!values) return;
-    act(post(campaignPath(c.name, `/experiments/${e.id}/${verb.toLowerCase()}`),
+    act(post(campaignPath(c.name, `/experiments/${e.id}/${endpoint}`),
       {reason: values.reason}), `#${e.id}: ${verb.toLowerCase()}`);
   }
 
@@ -157,6 +230,12 @@ export async function render(root, ctx) {
     if (e.status === 'done') {
       buttons.push(h('button', {class: 'small', dataset: {action: 'correct'},
         onclick: () => correct(e)}, 'Correct'));
+      // done -> failed: the measurement was invalid; values and history are kept.
+      buttons.push(h('button', {class: 'small', dataset: {action: 'retract'},
+        title: 'The measurement was invalid: mark failed; the values stay in the history',
+        onclick: () => withReason(e, 'Retract', 'fail',
+          `Retract the measured result of #${e.id} (it becomes failed; the model and best ` +
+          'no longer use it)')}, 'Retract'));
     }
     buttons.push(h('button', {class: 'small', dataset: {action: 'history'},
       onclick: () => {
@@ -164,6 +243,14 @@ export async function render(root, ctx) {
         draw();
       }}, view.open.has(e.id) ? 'Hide history' : 'History'));
     return h('td', {class: 'actions'}, buttons);
+  }
+
+  // Inserted parameters as "name=value", in the spec's order (the JSON object is alphabetical).
+  function paramsText(values) {
+    if (!values || typeof values !== 'object') return JSON.stringify(values);
+    const known = params.filter((p) => p.name in values).map((p) => p.name);
+    const rest = Object.keys(values).filter((name) => !known.includes(name));
+    return [...known, ...rest].map((name) => `${name}=${fmt(values[name])}`).join(' ');
   }
 
   function historyRow(e, span) {
@@ -176,7 +263,7 @@ export async function render(root, ctx) {
           h('td', {class: 'num'}, entry.seq), h('td', {}, fmtTime(entry.at)), h('td', {}, entry.who),
           h('td', {}, entry.action), h('td', {}, entry.field),
           h('td', {class: 'mono small-text'}, entry.action === 'insert'
-            ? JSON.stringify(entry.new?.params ?? entry.new)
+            ? paramsText(entry.new?.params ?? entry.new)
             : `${JSON.stringify(entry.old)} → ${JSON.stringify(entry.new)}`),
           h('td', {}, entry.reason || ''))))));
     }).catch((error) => clear(cell, String(error)));
@@ -184,6 +271,11 @@ export async function render(root, ctx) {
   }
 
   function draw() {
+    // The focused result input, to focus its replacement after the redraw.
+    const active = document.activeElement;
+    const focused = active?.classList?.contains('result-input') && tableBox.contains(active)
+      ? `tr[data-id="${active.closest('tr').dataset.id}"] ` +
+        `input.result-input[data-objective="${active.dataset.objective}"]` : null;
     const rows = sorted();
     counter.textContent = `${rows.length} of ${experiments.length} experiments`;
     const head = h('tr', {}, columns.map(([key, label]) => h('th', {
@@ -213,6 +305,7 @@ export async function render(root, ctx) {
     }
     clear(tableBox, h('table', {class: 'grid data-table', id: 'data-table'}, h('thead', {}, head),
       body));
+    if (focused) tableBox.querySelector(focused)?.focus();
   }
 
   async function importText(text, layout) {
@@ -271,7 +364,7 @@ export async function render(root, ctx) {
         h('option', {value: s}, s || 'any status'))),
     h('select', {id: 'filter-source', onchange: (event) => { view.source = event.target.value; draw(); }},
       ['', 'engine', 'researcher', 'import'].map((s) => h('option', {value: s}, s || 'any source'))),
-    counter,
+    counter, refreshNote,
     h('span', {class: 'spacer'}),
     h('a', {class: 'button', id: 'export-boxvia',
       href: campaignPath(c.name, '/export?format=boxvia'), download: `${c.name}-boxvia.csv`},

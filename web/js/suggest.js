@@ -13,7 +13,14 @@ export async function render(root, ctx) {
   const primary = c.objectives[0];
   const result = h('div', {id: 'suggest-result'});
 
-  const batch = h('input', {type: 'number', id: 'batch-size', min: 1, max: 64, value: 4, size: 4});
+  // The server's limit and message (GET /api/campaigns/NAME "limits"; campaign::kMaxBatchSize).
+  const limits = c.limits.batch;
+  const batch = h('input', {type: 'number', id: 'batch-size', min: limits.min, max: limits.max,
+    step: 1, value: 4, size: 5, oninput: () => {
+      const value = Number(batch.value);
+      batch.setCustomValidity(Number.isInteger(value) && value >= limits.min &&
+        value <= limits.max ? '' : limits.message);
+    }});
   const acquisition = h('select', {id: 'acquisition'},
     [['ei', 'expected improvement'], ['ucb', 'upper confidence bound'],
       ['pi', 'probability of improvement']].map(([v, l]) => h('option', {value: v}, l)));

@@ -98,15 +98,34 @@ Campaign Open(store::Store& store, const std::string& name) {
   return campaign;
 }
 
-std::vector<std::string> SuggestRequest::Validate(const CampaignSpec& spec) const {
-  std::vector<std::string> problems;
-  if (batch_size < 1 || batch_size > 1000) problems.push_back("batch must be in [1, 1000]");
-  for (const std::string& name : shared) {
-    if (spec.space.Index(name) < 0) {
-      problems.push_back("shared parameter '" + name + "' is not a parameter of the campaign");
+std::string BatchSizeMessage() {
+  return "batch must be between 1 and " + std::to_string(kMaxBatchSize);
+}
+
+std::string CheckBatchSize(std::int64_t batch_size) {
+  return batch_size >= 1 && batch_size <= kMaxBatchSize ? std::string() : BatchSizeMessage();
+}
+
+std::vector<Issue> SuggestRequest::Issues(const CampaignSpec& spec) const {
+  std::vector<Issue> issues;
+  if (const std::string problem = CheckBatchSize(batch_size); !problem.empty()) {
+    issues.push_back({"batch", "suggest.batch", problem});
+  }
+  for (std::size_t k = 0; k < shared.size(); ++k) {
+    if (spec.space.Index(shared[k]) < 0) {
+      issues.push_back({"shared/" + std::to_string(k), "suggest.options",
+                        "shared parameter '" + shared[k] + "' is not a parameter of the campaign"});
     }
   }
-  if (proposer.empty()) problems.push_back("proposer must not be empty");
+  if (proposer.empty()) {
+    issues.push_back({"proposer", "suggest.options", "proposer must not be empty"});
+  }
+  return issues;
+}
+
+std::vector<std::string> SuggestRequest::Validate(const CampaignSpec& spec) const {
+  std::vector<std::string> problems;
+  for (const Issue& issue : Issues(spec)) problems.push_back(issue.message);
   return problems;
 }
 
@@ -148,9 +167,7 @@ SuggestOutcome Suggest(store::Store& store, const Campaign& campaign, const Sugg
   const CampaignSpec& spec = campaign.spec;
   {
     IssueList issues;
-    for (const std::string& problem : request.Validate(spec)) {
-      issues.Add("", "suggest.options", problem);
-    }
+    issues.Append(request.Issues(spec));
     issues.ThrowIfAny();
   }
   // Computes the proposals for one view of the experiments (no writes).
@@ -308,7 +325,7 @@ ReviseOutcome Revise(store::Store& store, const Campaign& campaign, store::Exper
     proposal.rationale = (changes.rationale.empty() ? std::string("revised") : changes.rationale) +
                          " [revised from #" + std::to_string(id) + " by " +
                          store::ToString(original.source) + " " + original.proposer + ": " +
-                         original.params.dump() + "]";
+                         ParamsText(campaign.spec, original.params) + "]";
     const AddOutcome added = AddProposal(tx, campaign, proposal);
     outcome.experiment = added.experiment;
     outcome.warnings = added.warnings;

@@ -6,14 +6,21 @@
 // Experiment states (enforced by the store, see store/records.h and docs/cli.md):
 //
 //   proposed ──start──► running ──result──► done ──correct──► done (old value kept in history)
-//      │  └─────────────result──────────────►▲
+//      │  └─────────────result──────────────►▲ │
+//      │                                       └──fail (reason)──► failed (retraction, below)
 //      ├──fail (reason)──► failed        running ──fail/withdraw (reason)──► failed/withdrawn
 //      └──withdraw (reason)──► withdrawn
+//
+// Retraction: Fail on a done experiment (the measurement turned out invalid) keeps its results in
+// the record and the history, but only done experiments are observations, so Suggest,
+// BuildEngineData, Best and the analytics ignore it from then on, exactly as if it had never been
+// measured. failed and withdrawn are terminal; a failed experiment cannot be corrected.
 //
 // Errors (InputError unless noted; codes are stable): campaign.none (no campaign in the database),
 // campaign.ambiguous (several campaigns and no name given), campaign.not_found,
 // campaign.unknown_objective, campaign.no_results, params.* (spec.h), suggest.options, plus the
-// store's codes (store.h) which pass through unchanged.
+// suggest.batch (batch size outside 1..kMaxBatchSize), store's codes (store.h) which pass through
+// unchanged.
 #pragma once
 
 #include <cstdint>
@@ -35,6 +42,16 @@ namespace kyoso::campaign {
 // The proposer name recorded for engine suggestions.
 inline constexpr const char* kEngineName = "kyoso-engine";
 
+// The largest batch one suggestion may ask for (batch sizes are 1..kMaxBatchSize). The single
+// source of this limit: `kyoso suggest --batch`, the HTTP API's "batch" and the web UI's batch
+// input (which reads it from GET /api/campaigns/NAME, "limits") all check against it.
+inline constexpr int kMaxBatchSize = 1000;
+// The one message every shell shows for a batch size out of range ("batch must be between 1 and
+// 1000"); CheckBatchSize returns it for a bad size, and "" for a good one. Error code:
+// suggest.batch, located at the shell's field (--batch, /batch, "batch").
+std::string BatchSizeMessage();
+std::string CheckBatchSize(std::int64_t batch_size);
+
 // An open campaign: its stored record and parsed spec.
 struct Campaign {
   store::CampaignRecord record;
@@ -48,7 +65,7 @@ Campaign Init(store::Store& store, const nlohmann::json& spec, const std::string
 Campaign Open(store::Store& store, const std::string& name);
 
 struct SuggestRequest {
-  int batch_size = 1;  // q >= 1
+  int batch_size = 1;  // q in 1..kMaxBatchSize
   optimize::AcquisitionKind acquisition = optimize::AcquisitionKind::kExpectedImprovement;
   std::vector<std::string> shared = {};  // parameters identical across the batch (one run)
   // Global model steps vs trust-region steps around the best experiment (docs/methods/optimize.md
@@ -64,7 +81,10 @@ struct SuggestRequest {
   // Who asked for the batch (the proposer is the engine): appended to the rationale as
   // " (requested by NAME)" when not empty.
   std::string requested_by = {};
-  std::vector<std::string> Validate(const CampaignSpec& spec) const;  // every problem
+  // Every problem with its location and code: "batch" (suggest.batch), "shared/K" and "proposer"
+  // (suggest.options). Suggest throws them as one InputError.
+  std::vector<Issue> Issues(const CampaignSpec& spec) const;
+  std::vector<std::string> Validate(const CampaignSpec& spec) const;  // Issues' messages
 };
 
 struct SuggestOutcome {

@@ -439,7 +439,9 @@ std::vector<store::NewExperiment> ParseCsvExperiments(
         if (!ParseNumber(value, m.value)) {
           issues.Add(Cell(line, o.name), "csv.non_numeric",
                      "'" + value + "' is not a number" + UnitHint(value, o.unit));
-        } else if (status_ok && layout == CsvLayout::kFull && e.status != store::Status::kDone) {
+        } else if (status_ok && layout == CsvLayout::kFull && e.status != store::Status::kDone &&
+                   e.status != store::Status::kFailed) {
+          // done: measured; failed: a retracted measurement (kept, not an observation).
           issues.Add(Cell(line, o.name), "csv.bad_status",
                      "a value is given but the status is " + store::ToString(e.status));
         } else if (status_ok) {

@@ -37,7 +37,8 @@ std::vector<CsvRecord> ParseCsvRecords(const std::string& text);
 std::string CsvEscape(const std::string& field);
 
 // Writes the campaign's experiments, ordered by id. boxvia: done experiments with every objective
-// measured; full: every experiment.
+// measured; full: every experiment (a retracted one as failed, with its reason and its values,
+// which an import of the file keeps as retracted values).
 std::string ExportCsv(store::Store& store, const Campaign& campaign, CsvLayout layout);
 
 // What to do with a row that is already in the campaign: the same parameters, status and measured

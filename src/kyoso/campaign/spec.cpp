@@ -294,6 +294,18 @@ void CheckRaw(const CampaignSpec& spec, const std::vector<double>& raw, const st
   }
 }
 
+std::string ParamsText(const CampaignSpec& spec, const nlohmann::json& params) {
+  if (!params.is_object()) return params.dump();
+  nlohmann::ordered_json ordered = nlohmann::ordered_json::object();
+  for (const space::Parameter& p : spec.space.parameters()) {
+    if (const auto it = params.find(p.name); it != params.end()) ordered[p.name] = *it;
+  }
+  for (auto it = params.begin(); it != params.end(); ++it) {
+    if (spec.space.Index(it.key()) < 0) ordered[it.key()] = *it;
+  }
+  return ordered.dump();
+}
+
 nlohmann::json RawToParams(const CampaignSpec& spec, const std::vector<double>& raw) {
   nlohmann::json params = nlohmann::json::object();
   const space::Space& space = spec.space;

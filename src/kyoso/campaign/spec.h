@@ -82,6 +82,11 @@ void CheckRaw(const CampaignSpec& spec, const std::vector<double>& raw, const st
 // continuous values as numbers, categoricals as their choice names.
 nlohmann::json RawToParams(const CampaignSpec& spec, const std::vector<double>& raw);
 
+// The parameter object as compact JSON text with its keys in the spec's order (a JSON object
+// prints alphabetically), then any key the spec does not name: {"heating_rate":50,"max_temp":600,
+// "hold_time":5}. For human-readable text such as a revision's rationale.
+std::string ParamsText(const CampaignSpec& spec, const nlohmann::json& params);
+
 // Parses "name=value" into a parameter value (number or, for a categorical, a choice name).
 // Throws InputError (params.syntax) without '='.
 std::pair<std::string, nlohmann::json> ParseAssignment(const std::string& text,

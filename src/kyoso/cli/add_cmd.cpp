@@ -51,7 +51,7 @@ void AddAddCommand(CLI::App& app, int& exit_code) {
       for (const Issue& w : outcome.warnings) {
         std::cerr << "warning[" << w.code << "]: " << w.message << std::endl;
       }
-      std::cout << "added " << DescribeExperiment(outcome.experiment) << std::endl;
+      std::cout << "added " << DescribeExperiment(c.spec, outcome.experiment) << std::endl;
     });
   });
 }

@@ -35,7 +35,8 @@ void AddBestCommand(CLI::App& app, int& exit_code) {
         return;
       }
       if (best.empty()) std::cout << "nothing measured yet" << std::endl;
-      for (const store::Experiment& e : best) std::cout << DescribeExperiment(e) << std::endl;
+      for (const store::Experiment& e : best)
+        std::cout << DescribeExperiment(c.spec, e) << std::endl;
     });
   });
 }

@@ -1,5 +1,5 @@
 // Helpers shared by the campaign verbs (common.h): campaign options, opening the database, the
-// acting user, reading files and one-line experiment descriptions.
+// acting user, reading files and one-line experiment descriptions (in the spec's order).
 #include <cmath>
 #include <cstdlib>
 #include <fstream>
@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "kyoso/base/error.h"
+#include "kyoso/campaign/spec.h"
 #include "kyoso/cli/common.h"
 
 namespace kyoso::cli {
@@ -55,33 +56,56 @@ double Number(const nlohmann::json& object, const char* key) {
 
 }  // namespace
 
-std::string DescribeExperiment(const store::Experiment& e) {
+std::string DescribeExperiment(const campaign::CampaignSpec& spec, const store::Experiment& e) {
   std::ostringstream out;
   out << "#" << e.id << " " << store::ToString(e.status) << " " << store::ToString(e.source) << " "
       << e.proposer << ":";
-  for (auto it = e.params.begin(); it != e.params.end(); ++it) {
-    out << " " << it.key() << "="
-        << (it->is_string()         ? it->get<std::string>()
-            : it->is_number_float() ? Short(it->get<double>())
-                                    : it->dump());
+  // Parameters in the spec's order (a JSON object iterates alphabetically), then any the spec does
+  // not name (none in a consistent database).
+  const auto param = [&out](const std::string& name, const nlohmann::json& value) {
+    out << " " << name << "="
+        << (value.is_string()         ? value.get<std::string>()
+            : value.is_number_float() ? Short(value.get<double>())
+                                      : value.dump());
+  };
+  for (const space::Parameter& p : spec.space.parameters()) {
+    if (const auto it = e.params.find(p.name); it != e.params.end()) param(p.name, *it);
   }
+  for (auto it = e.params.begin(); it != e.params.end(); ++it) {
+    if (spec.space.Index(it.key()) < 0) param(it.key(), *it);
+  }
+  // Objectives in the spec's order too.
+  std::vector<std::string> objectives;
+  for (const campaign::Objective& o : spec.objectives) objectives.push_back(o.name);
   for (const auto& [name, m] : e.results) {
-    out << " | " << name << "=" << Short(m.value);
+    if (spec.ObjectiveIndex(name) < 0) objectives.push_back(name);
+  }
+  // A failed experiment with results was measured, then retracted (`kyoso fail` on a done one):
+  // its values stay visible, marked, since the model and `best` no longer use them.
+  const bool retracted = e.status == store::Status::kFailed && !e.results.empty();
+  for (const std::string& name : objectives) {
+    const auto found = e.results.find(name);
+    if (found == e.results.end()) continue;
+    const store::Measurement& m = found->second;
+    out << " | " << (retracted ? "retracted " : "") << name << "=" << Short(m.value);
     if (m.uncertainty) out << "+-" << Short(*m.uncertainty);
   }
   if (e.prediction.is_object()) {
-    for (auto it = e.prediction.begin(); it != e.prediction.end(); ++it) {
-      if (!it->is_object() || !std::isfinite(Number(*it, "mean"))) continue;
+    for (const std::string& name : objectives) {
+      const auto it = e.prediction.find(name);
+      if (it == e.prediction.end() || !it->is_object() || !std::isfinite(Number(*it, "mean"))) {
+        continue;
+      }
       if (it->value("scale", std::string("linear")) == "log") {
         // mean and stddev are of ln(value): show the value's median and 2-sigma range instead
         // (docs/spec.md, "Log-scale objectives").
         const double mean = Number(*it, "mean");
         const double stddev = Number(*it, "stddev");
-        out << " (predicted " << it.key() << " " << Short(std::exp(mean)) << ", 2σ range "
+        out << " (predicted " << name << " " << Short(std::exp(mean)) << ", 2σ range "
             << Short(std::exp(mean - 2 * stddev)) << "-" << Short(std::exp(mean + 2 * stddev))
             << ")";
       } else {
-        out << " (predicted " << it.key() << " " << Short(Number(*it, "mean")) << " +- "
+        out << " (predicted " << name << " " << Short(Number(*it, "mean")) << " +- "
             << Short(Number(*it, "stddev")) << ")";
       }
     }

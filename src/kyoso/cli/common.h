@@ -18,6 +18,7 @@
 #include "kyoso/store/store.h"
 
 namespace kyoso::campaign {
+struct CampaignSpec;
 struct Comparison;
 }  // namespace kyoso::campaign
 
@@ -71,8 +72,11 @@ std::unique_ptr<store::Store> OpenDatabase(const CommonOptions& options);
 std::string WhoOrUser(const std::string& by);
 // Reads a whole file; throws kyoso::Error "cli.io" when it cannot.
 std::string ReadFileText(const std::string& path);
-// One experiment as a line of text: "#7 done engine kyoso-engine heating_rate=49.8 ... jc=1.2e4".
-std::string DescribeExperiment(const store::Experiment& experiment);
+// One experiment as a line of text, its parameters and objectives in the order of the campaign's
+// spec (as researchers wrote it, not alphabetical): "#7 done engine kyoso-engine: heating_rate=49.8
+// max_temp=556 hold_time=32.5 | jc=1.2e4 (predicted jc ...)".
+std::string DescribeExperiment(const campaign::CampaignSpec& spec,
+                               const store::Experiment& experiment);
 // The `compare` table (compare_cmd.cpp), also printed by the demo.
 void PrintComparison(const campaign::Comparison& comparison);
 

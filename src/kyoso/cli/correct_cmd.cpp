@@ -33,7 +33,7 @@ void AddCorrectCommand(CLI::App& app, int& exit_code) {
       if (args->options.common.json) {
         PrintJson({{"experiment", campaign::ExperimentJson(e)}});
       } else {
-        std::cout << "corrected " << DescribeExperiment(e) << std::endl;
+        std::cout << "corrected " << DescribeExperiment(c.spec, e) << std::endl;
       }
     });
   });

@@ -1,4 +1,6 @@
-// `kyoso fail ID --reason TEXT`: proposed/running -> failed; the reason is kept.
+// `kyoso fail ID --reason TEXT`: proposed/running -> failed; on a done experiment, a retraction of
+// its invalid measurement (done -> failed: the values stay in the record and its history, the model
+// and `best` no longer use them). The reason is kept.
 #include <iostream>
 #include <memory>
 
@@ -14,7 +16,9 @@ void AddFailCommand(CLI::App& app, int& exit_code) {
     std::string reason;
   };
   auto args = std::make_shared<Args>();
-  CLI::App* verb = app.add_subcommand("fail", "Mark an experiment as failed (reason required)");
+  CLI::App* verb = app.add_subcommand(
+      "fail",
+      "Mark an experiment as failed, or retract a done one's measurement (reason required)");
   AddCampaignOptions(*verb, args->options);
   verb->add_option("ID", args->id, "Experiment id")->required();
   verb->add_option("--reason", args->reason, "Why (kept in the record and its history)");
@@ -27,7 +31,9 @@ void AddFailCommand(CLI::App& app, int& exit_code) {
       if (args->options.common.json) {
         PrintJson({{"experiment", campaign::ExperimentJson(e)}});
       } else {
-        std::cout << "failed " << DescribeExperiment(e) << std::endl;
+        // A failed experiment carrying results was done a moment ago: its values are retracted.
+        std::cout << (e.results.empty() ? "failed " : "retracted ") << DescribeExperiment(c.spec, e)
+                  << std::endl;
       }
     });
   });

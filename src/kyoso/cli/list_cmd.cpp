@@ -51,7 +51,8 @@ void AddListCommand(CLI::App& app, int& exit_code) {
         return;
       }
       if (all.empty()) std::cout << "no experiments" << std::endl;
-      for (const store::Experiment& e : all) std::cout << DescribeExperiment(e) << std::endl;
+      for (const store::Experiment& e : all)
+        std::cout << DescribeExperiment(c.spec, e) << std::endl;
     });
   });
 }

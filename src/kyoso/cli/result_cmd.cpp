@@ -28,7 +28,7 @@ void AddResultCommand(CLI::App& app, int& exit_code) {
       if (args->options.common.json) {
         PrintJson({{"experiment", campaign::ExperimentJson(e)}});
       } else {
-        std::cout << "recorded " << DescribeExperiment(e) << std::endl;
+        std::cout << "recorded " << DescribeExperiment(c.spec, e) << std::endl;
       }
     });
   });

@@ -49,8 +49,8 @@ void AddReviseCommand(CLI::App& app, int& exit_code) {
       for (const Issue& w : outcome.warnings) {
         std::cerr << "warning[" << w.code << "]: " << w.message << std::endl;
       }
-      std::cout << "added " << DescribeExperiment(outcome.experiment) << std::endl
-                << "withdrew " << DescribeExperiment(outcome.replaces) << std::endl;
+      std::cout << "added " << DescribeExperiment(c.spec, outcome.experiment) << std::endl
+                << "withdrew " << DescribeExperiment(c.spec, outcome.replaces) << std::endl;
     });
   });
 }

@@ -32,7 +32,7 @@ void AddShowCommand(CLI::App& app, int& exit_code) {
         return;
       }
       const store::Experiment& e = detail.experiment;
-      std::cout << DescribeExperiment(e) << "\n  rationale: " << e.rationale
+      std::cout << DescribeExperiment(c.spec, e) << "\n  rationale: " << e.rationale
                 << "\n  created: " << e.created_at << "\n  history:" << std::endl;
       // One line per change: "status  proposed -> running", "correct jc  25000 -> 26000".
       const auto value = [](const nlohmann::json& v) -> std::string {

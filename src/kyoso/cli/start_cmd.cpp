@@ -24,7 +24,7 @@ void AddStartCommand(CLI::App& app, int& exit_code) {
       if (args->options.common.json) {
         PrintJson({{"experiment", campaign::ExperimentJson(e)}});
       } else {
-        std::cout << "started " << DescribeExperiment(e) << std::endl;
+        std::cout << "started " << DescribeExperiment(c.spec, e) << std::endl;
       }
     });
   });

@@ -38,7 +38,9 @@ void AddSuggestCommand(CLI::App& app, int& exit_code) {
   verb->add_option(
       "--by", args->options.by,
       "Who asks for the batch (recorded in its rationale; the proposer is the engine)");
-  verb->add_option("--batch,-q", args->batch, "Number of experiments (q)")->capture_default_str();
+  verb->add_option("--batch,-q", args->batch,
+                   "Number of experiments (q), 1.." + std::to_string(campaign::kMaxBatchSize))
+      ->capture_default_str();
   verb->add_option("--acquisition", args->acquisition, "ei, ucb or pi")->capture_default_str();
   verb->add_option("--local-search", args->local_search,
                    "alternate (global and trust-region steps), off (global only) or trust_region")
@@ -52,6 +54,9 @@ void AddSuggestCommand(CLI::App& app, int& exit_code) {
       verb->add_option("--seed", args->seed, "Seed (default: derived from the database state)");
   verb->callback([args, &exit_code]() {
     exit_code = RunGuarded(args->options.common, [&]() {
+      if (const std::string problem = campaign::CheckBatchSize(args->batch); !problem.empty()) {
+        throw InputError("--batch", "suggest.batch", problem);
+      }
       campaign::SuggestRequest request;
       request.batch_size = args->batch;
       request.acquisition = ParseChoice("--acquisition", args->acquisition,
@@ -96,7 +101,7 @@ void AddSuggestCommand(CLI::App& app, int& exit_code) {
                 << " observations, " << outcome.num_pending << " pending, seed " << outcome.seed
                 << "):" << std::endl;
       for (const store::Experiment& e : outcome.experiments) {
-        std::cout << "  " << DescribeExperiment(e) << std::endl;
+        std::cout << "  " << DescribeExperiment(c.spec, e) << std::endl;
       }
       for (const std::string& w : outcome.summary.warnings) {
         std::cout << "  warning: " << w << std::endl;

@@ -28,7 +28,7 @@ void AddWithdrawCommand(CLI::App& app, int& exit_code) {
       if (args->options.common.json) {
         PrintJson({{"experiment", campaign::ExperimentJson(e)}});
       } else {
-        std::cout << "withdrew " << DescribeExperiment(e) << std::endl;
+        std::cout << "withdrew " << DescribeExperiment(c.spec, e) << std::endl;
       }
     });
   });

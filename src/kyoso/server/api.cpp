@@ -154,6 +154,11 @@ void RegisterCampaignApi(Server& server, const ApiOptions& options) {
                                             {"unit", obj.unit}});
                     }
                     json["objectives"] = objectives;
+                    // Limits the UI's inputs use, so they agree with the server's checks.
+                    json["limits"] = {{"batch",
+                                       {{"min", 1},
+                                        {"max", campaign::kMaxBatchSize},
+                                        {"message", campaign::BatchSizeMessage()}}}};
                     return ApiResponse::Json({{"campaign", json}});
                   });
 
@@ -169,8 +174,9 @@ void RegisterCampaignApi(Server& server, const ApiOptions& options) {
         ObjectReader reader(body, "", issues);
         campaign::SuggestRequest req;
         if (auto batch = reader.Integer("batch")) {
-          if (*batch < 1 || *batch > 64) {
-            reader.AddIssue("batch", "request.range", "batch must be between 1 and 64");
+          // The campaign's limit (kMaxBatchSize) and message, as the CLI and the web UI.
+          if (const std::string problem = campaign::CheckBatchSize(*batch); !problem.empty()) {
+            reader.AddIssue("batch", "suggest.batch", problem);
           } else {
             req.batch_size = static_cast<int>(*batch);
           }
@@ -219,8 +225,8 @@ void RegisterCampaignApi(Server& server, const ApiOptions& options) {
         req.rationale = reader.String("rationale").value_or("");
         req.requested_by = request.user();
         reader.CheckNoUnknownKeys();
-        for (const std::string& problem : req.Validate(c.spec)) {
-          issues.Add("", "suggest.options", problem);
+        for (const Issue& issue : req.Issues(c.spec)) {
+          issues.Add("/" + issue.path, issue.code, issue.message);  // "batch" -> "/batch"
         }
         issues.ThrowIfAny();
         const campaign::SuggestOutcome outcome = campaign::Suggest(*store, c, req);

@@ -39,6 +39,7 @@ bool IsAllowedTransition(Status from, Status to) {
     case Status::kRunning:
       return to == Status::kDone || to == Status::kFailed || to == Status::kWithdrawn;
     case Status::kDone:
+      return to == Status::kFailed;  // a retraction; done is never reverted otherwise
     case Status::kFailed:
     case Status::kWithdrawn:
       return false;

@@ -10,16 +10,19 @@
 //
 //                Start                 RecordResults
 //   proposed -----------> running ------------------------> done <-+
-//    |  |  |               |    |                           ^   |  | Correct (the old
-//    |  |  +---------------|----|---------------------------+   +--+ measurement stays
-//    |  |   RecordResults  |    |                                    in history)
-//    |  |                  |    +--Fail-----+
-//    |  +--Fail-----------------------------+--> failed      (reason required)
-//    |                     +--Withdraw--+
+//    |  |  |               |    |                           ^ | |  | Correct (the old
+//    |  |  +---------------|----|---------------------------+ | +--+ measurement stays
+//    |  |   RecordResults  |    |                             |      in history)
+//    |  |                  |    +--Fail-----+                 | Fail (retraction: the
+//    |  +--Fail-----------------------------+--> failed <-----+ measurement was invalid)
+//    |                     +--Withdraw--+       (failed: reason required)
 //    +--Withdraw------------------------+------> withdrawn   (reason required)
 //
-// done, failed and withdrawn are terminal: done is never reverted (only its measurements are
-// corrected), failed/withdrawn never change again. Nothing is ever deleted.
+// done is never reverted to proposed/running; failed and withdrawn are terminal (never change
+// again, and a failed experiment's measurements can no longer be corrected). Failing a done
+// experiment RETRACTS its measurements: they stay in Experiment::results and in the history
+// (nothing is deleted or overwritten), but only done experiments are observations, so the model,
+// `best` and the analytics no longer use them. Nothing is ever deleted.
 #pragma once
 
 #include <cstdint>

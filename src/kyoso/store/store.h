@@ -73,13 +73,16 @@ struct NewCampaign {
 struct NewExperiment {
   nlohmann::json params = nlohmann::json::object();  // object: name -> number or string
   Status status = Status::kProposed;  // initial status (import and `add` of a finished experiment
-                                      // may insert kDone with results, or kFailed with a reason)
+                                      // may insert kDone with results, or kFailed with a reason,
+                                      // and with results when they were retracted)
   Source source = Source::kResearcher;
   std::string proposer{};  // non-empty
   std::string rationale{};
   std::optional<std::int64_t> batch_id{};        // ignored when InsertOptions::new_batch
   nlohmann::json prediction{};                   // null when none
-  std::map<std::string, Measurement> results{};  // allowed only with status kDone (then non-empty)
+  std::map<std::string, Measurement> results{};  // kDone: non-empty; kFailed: optional (retracted
+                                                 // measurements, e.g. a re-imported export);
+                                                 // other statuses: none
   std::string reason{};                          // required for kFailed / kWithdrawn
   std::vector<std::string> flags{};              // e.g. "violates_constraint"
 };
@@ -149,12 +152,16 @@ class Store {
   virtual Experiment RecordResults(CampaignId campaign, ExperimentId id,
                                    const std::map<std::string, Measurement>& results,
                                    const std::string& who) = 0;
-  // Replaces the measurement of a measured objective; the previous one stays in history.
-  // Errors: store.not_measured, store.reason_required, store.bad_record.
+  // Replaces the measurement of a measured objective of a done experiment; the previous one stays
+  // in history. Errors: store.not_measured, store.reason_required, store.bad_record,
+  // store.bad_transition (the experiment is failed: its measurements were retracted).
   virtual Experiment Correct(CampaignId campaign, ExperimentId id, const std::string& objective,
                              const Measurement& measurement, const std::string& who,
                              const std::string& reason) = 0;
-  // proposed/running -> failed; reason required and kept in Experiment::reason.
+  // proposed/running -> failed; reason required and kept in Experiment::reason. Also done ->
+  // failed: a RETRACTION of an invalid measurement; the results stay in Experiment::results and in
+  // the history (nothing deleted or overwritten), but a failed experiment is no observation.
+  // Errors: store.bad_transition (already failed, or withdrawn), store.reason_required.
   virtual Experiment Fail(CampaignId campaign, ExperimentId id, const std::string& who,
                           const std::string& reason) = 0;
   // proposed/running -> withdrawn; reason required and kept in Experiment::reason.

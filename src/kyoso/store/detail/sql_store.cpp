@@ -296,9 +296,11 @@ class SqlStore final : public Store {
       if (experiment.status == Status::kDone && experiment.results.empty()) {
         issues.Add(path + "/results", "store.bad_record", "a done experiment needs results");
       }
-      if (experiment.status != Status::kDone && !experiment.results.empty()) {
+      if (experiment.status != Status::kDone && experiment.status != Status::kFailed &&
+          !experiment.results.empty()) {
         issues.Add(path + "/results", "store.bad_record",
-                   "only a done experiment may carry results (status is " +
+                   "only a done (or a failed, retracted) experiment may carry results (status "
+                   "is " +
                        ToString(experiment.status) + ")");
       }
       CheckResults(path + "/results", experiment.results, issues);
@@ -421,6 +423,11 @@ class SqlStore final : public Store {
     return Write([&] {
       Counters counters = LockCampaign(campaign);
       Experiment experiment = LoadExperiment(campaign, id);
+      if (experiment.status == Status::kFailed) {
+        throw Error("store.bad_transition",
+                    "experiment " + std::to_string(id) +
+                        " is failed: its measurements were retracted and cannot be corrected");
+      }
       const auto found = experiment.results.find(objective);
       if (found == experiment.results.end()) {
         throw Error("store.not_measured", "experiment " + std::to_string(id) +
