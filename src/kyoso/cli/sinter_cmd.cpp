@@ -42,6 +42,15 @@ nlohmann::json SeriesJson(const sinter::Series& s) {
           {"dt", s.dt}};
 }
 
+// Wall or CPU seconds per phase of a run (sinter::PhaseSeconds).
+nlohmann::json PhaseJson(const sinter::PhaseSeconds& p) {
+  return {{"step", p.step},
+          {"all_gather", p.all_gather},
+          {"tracking", p.tracking},
+          {"observables", p.observables},
+          {"health", p.health}};
+}
+
 nlohmann::json SummaryJson(const sinter::Summary& s) {
   return {{"termination", sinter::ToString(s.termination)},
           {"message", s.message},
@@ -60,6 +69,9 @@ nlohmann::json SummaryJson(const sinter::Summary& s) {
           {"final_grains", s.final_grains},
           {"num_ranks", s.num_ranks},
           {"wall_seconds", s.wall_seconds},
+          {"cpu_seconds", s.cpu_seconds},
+          {"phase_wall_seconds", PhaseJson(s.phase_wall_seconds)},
+          {"phase_cpu_seconds", PhaseJson(s.phase_cpu_seconds)},
           {"updates_per_second", s.updates_per_second}};
 }
 
