@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <vector>
 
 #include "kyoso/sim/sinter/detail/parallel.h"
 
@@ -212,26 +213,60 @@ template void FdKernel::StepDims<3>(State&, const StepModel&, double);
 
 namespace detail {
 
-void AdvectField(const Grid& grid, const double* u, const double* velocity, double dt,
-                 double* out) {
+namespace {
+
+// Upwind flux of u with the face velocity averaged from the two cells, u_a and v_a on the − side.
+inline double UpwindFlux(double scale, double u_a, double u_b, double v_a, double v_b) {
+  const double vf = 0.5 * (v_a + v_b);
+  return scale * vf * (vf > 0.0 ? u_a : u_b);
+}
+
+}  // namespace
+
+void AdvectField(const Grid& grid, const double* u, const double* velocity, double dt, double* out,
+                 int num_threads) {
   const std::size_t n = grid.size();
+  const int nx = grid.n[0];
   const double scale = dt / grid.dx;
-  for (int axis = 0; axis < grid.dims; ++axis) {
-    const double* v = velocity + static_cast<std::size_t>(axis) * n;
-    for (int k = 0; k < grid.n[2]; ++k) {
-      for (int j = 0; j < grid.n[1]; ++j) {
-        for (int i = 0; i < grid.n[0]; ++i) {
-          int ii = i, jj = j, kk = k;
-          if (axis == 0) ii = (i + 1) % grid.n[0];
-          if (axis == 1) jj = (j + 1) % grid.n[1];
-          if (axis == 2) kk = (k + 1) % grid.n[2];
-          const std::size_t c = grid.Index(i, j, k);
-          const std::size_t p = grid.Index(ii, jj, kk);
-          // Flux through the face between c and its + neighbour (first-order upwind).
-          const double vf = 0.5 * (v[c] + v[p]);
-          const double flux = scale * vf * (vf > 0.0 ? u[c] : u[p]);
-          out[c] -= flux;
-          out[p] += flux;
+  // Gather form: each cell adds the flux through its − face and subtracts the one through its +
+  // face. A face's flux is computed by both its cells from the same operands in the same order,
+  // so it is identical on both sides (conservation) and rows are independent (threads).
+  const int rows = grid.n[1] * grid.n[2];
+  KYOSO_OMP_PARALLEL(num_threads) {
+    std::vector<double> flux(static_cast<std::size_t>(nx));
+    KYOSO_OMP_FOR_STATIC
+    for (int row = 0; row < rows; ++row) {
+      const int j = row % grid.n[1];
+      const int k = row / grid.n[1];
+      const std::size_t base = grid.Index(0, j, k);
+      double* __restrict o = out + base;
+      const double* uc = u + base;
+      // Axis 0 (along the row): flux[i] through the face (i, i + 1), periodic.
+      const double* v0 = velocity + base;
+      for (int i = 0; i + 1 < nx; ++i)
+        flux[i] = UpwindFlux(scale, uc[i], uc[i + 1], v0[i], v0[i + 1]);
+      flux[nx - 1] = UpwindFlux(scale, uc[nx - 1], uc[0], v0[nx - 1], v0[0]);
+      o[0] += flux[nx - 1];
+      o[0] -= flux[0];
+      for (int i = 1; i < nx; ++i) {
+        o[i] += flux[i - 1];
+        o[i] -= flux[i];
+      }
+      // Axes 1 and 2: the faces with the previous and the next row along the axis.
+      for (int axis = 1; axis < grid.dims; ++axis) {
+        const double* v = velocity + static_cast<std::size_t>(axis) * n;
+        const std::size_t minus = axis == 1 ? grid.Index(0, (j + grid.n[1] - 1) % grid.n[1], k)
+                                            : grid.Index(0, j, (k + grid.n[2] - 1) % grid.n[2]);
+        const std::size_t plus = axis == 1 ? grid.Index(0, (j + 1) % grid.n[1], k)
+                                           : grid.Index(0, j, (k + 1) % grid.n[2]);
+        const double* um = u + minus;
+        const double* up = u + plus;
+        const double* vm = v + minus;
+        const double* vc = v + base;
+        const double* vp = v + plus;
+        for (int i = 0; i < nx; ++i) {
+          o[i] += UpwindFlux(scale, um[i], uc[i], vm[i], vc[i]);
+          o[i] -= UpwindFlux(scale, uc[i], up[i], vc[i], vp[i]);
         }
       }
     }
@@ -242,11 +277,12 @@ void AdvectField(const Grid& grid, const double* u, const double* velocity, doub
 
 void FdKernel::Advect(State& state, double dt, const Advection& advection) {
   const std::size_t n = grid_.size();
-  detail::AdvectField(grid_, state.rho.data(), advection.rho_velocity.data(), dt, rho_next_.data());
+  detail::AdvectField(grid_, state.rho.data(), advection.rho_velocity.data(), dt, rho_next_.data(),
+                      num_threads_);
   for (int slot = 0; slot < num_slots_; ++slot) {
     const std::size_t offset = static_cast<std::size_t>(slot) * n;
     detail::AdvectField(grid_, state.eta.data() + offset, advection.slot_velocity[slot].data(), dt,
-                        eta_next_.data() + offset);
+                        eta_next_.data() + offset, num_threads_);
   }
 }
 

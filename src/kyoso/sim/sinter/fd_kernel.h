@@ -58,8 +58,10 @@ class FdKernel {
 
 namespace detail {
 // Advances by dt the pure advection part −∇·(u v) of a field u with face velocities averaged
-// from the cell velocities and first-order upwind face values (conservative).
-void AdvectField(const Grid& grid, const double* u, const double* velocity, double dt, double* out);
+// from the cell velocities and first-order upwind face values (conservative: each face's flux
+// leaves one cell and enters the other), on num_threads threads.
+void AdvectField(const Grid& grid, const double* u, const double* velocity, double dt, double* out,
+                 int num_threads = 1);
 }  // namespace detail
 
 }  // namespace kyoso::sim::sinter

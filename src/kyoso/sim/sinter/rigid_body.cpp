@@ -1,7 +1,10 @@
 // Rigid-body advection velocities; see rigid_body.h.
 #include "kyoso/sim/sinter/rigid_body.h"
 
+#include <algorithm>
 #include <cmath>
+
+#include "kyoso/sim/sinter/detail/parallel.h"
 
 namespace kyoso::sim::sinter {
 
@@ -35,24 +38,59 @@ double Gradient(const Grid& g, const double* u, int i, int j, int k, int axis) {
 
 namespace {
 
+void ForcesOverRows(const State& state, const Grid& global, int offset, int k_begin, int k_end,
+                    int j_begin, int j_end, const GrainTracker& tracker,
+                    const RigidBodyParams& params, double dv, std::vector<GrainForce>& f);
+
 // F_i, T_i over planes [begin, end) of the last axis of `state`'s grid, whose plane p is plane
 // p + offset of the box `global` (the whole box: offset 0; a rank's slab: its first owned plane
 // minus its ghosts). The gradients read planes begin − 1 and end, and the tracker's labels are
 // on `state`'s grid.
 std::vector<GrainForce> ForcesOverPlanes(const State& state, const Grid& global, int offset,
                                          int begin, int end, const GrainTracker& tracker,
-                                         const RigidBodyParams& params) {
+                                         const RigidBodyParams& params, int num_threads) {
   const Grid& g = state.grid;
   const int dims = g.dims;
   const int slab_axis = dims == 3 ? 2 : 1;
   const std::vector<GrainInfo>& grains = tracker.grains();
-  std::vector<GrainForce> f(grains.size());
   const double dv = g.CellVolume();
-  // The loops run over the planes of the slab axis only (k in 3-D, j in 2-D).
-  const int k_begin = slab_axis == 2 ? begin : 0;
-  const int k_end = slab_axis == 2 ? end : g.n[2];
-  const int j_begin = slab_axis == 1 ? begin : 0;
-  const int j_end = slab_axis == 1 ? end : g.n[1];
+  // Each plane of the slab axis (k in 3-D, j in 2-D) sums into its own partial forces, on
+  // threads; the planes are then added in order, so the result does not depend on the number of
+  // threads.
+  const int num_planes = std::max(0, end - begin);
+  std::vector<std::vector<GrainForce>> partial(static_cast<std::size_t>(num_planes));
+  KYOSO_OMP_PARALLEL(num_threads) {
+    KYOSO_OMP_FOR_STATIC
+    for (int plane = begin; plane < end; ++plane) {
+      std::vector<GrainForce>& f = partial[static_cast<std::size_t>(plane - begin)];
+      f.resize(grains.size());
+      const int k_begin = slab_axis == 2 ? plane : 0;
+      const int k_end = slab_axis == 2 ? plane + 1 : g.n[2];
+      const int j_begin = slab_axis == 1 ? plane : 0;
+      const int j_end = slab_axis == 1 ? plane + 1 : g.n[1];
+      ForcesOverRows(state, global, offset, k_begin, k_end, j_begin, j_end, tracker, params, dv, f);
+    }
+  }
+  std::vector<GrainForce> f(grains.size());
+  for (const std::vector<GrainForce>& plane : partial) {
+    for (std::size_t grain = 0; grain < f.size(); ++grain) {
+      for (int d = 0; d < 3; ++d) {
+        f[grain].force[d] += plane[grain].force[d];
+        f[grain].torque[d] += plane[grain].torque[d];
+      }
+    }
+  }
+  return f;
+}
+
+// Adds the forces and torques of rows k ∈ [k_begin, k_end), j ∈ [j_begin, j_end) to f.
+void ForcesOverRows(const State& state, const Grid& global, int offset, int k_begin, int k_end,
+                    int j_begin, int j_end, const GrainTracker& tracker,
+                    const RigidBodyParams& params, double dv, std::vector<GrainForce>& f) {
+  const Grid& g = state.grid;
+  const int dims = g.dims;
+  const int slab_axis = dims == 3 ? 2 : 1;
+  const std::vector<GrainInfo>& grains = tracker.grains();
   for (int k = k_begin; k < k_end; ++k) {
     for (int j = j_begin; j < j_end; ++j) {
       for (int i = 0; i < g.n[0]; ++i) {
@@ -63,16 +101,23 @@ std::vector<GrainForce> ForcesOverPlanes(const State& state, const Grid& global,
           if (grain < 0) continue;
           const double es = state.Eta(s)[c];
           std::array<double, 3> df{0.0, 0.0, 0.0};
+          std::array<double, 3> grad_s{0.0, 0.0, 0.0};
+          bool have_grad_s = false;
           for (int t = 0; t < state.num_slots; ++t) {
             if (t == s) continue;
             const double p = es * state.Eta(t)[c];
-            const double w =
-                0.5 * (1.0 + std::tanh((p - params.weight_center) / params.weight_width));
+            const double x = (p - params.weight_center) / params.weight_width;
+            // w = (1 + tanh x)/2 < e^{2x} < 1e-12 for x < −14: skipped without evaluating tanh
+            // (the same points as the test on w below, which stays for −14 ≤ x).
+            if (x < -14.0) continue;
+            const double w = 0.5 * (1.0 + std::tanh(x));
             if (w < 1e-12) continue;
+            if (!have_grad_s) {
+              for (int d = 0; d < dims; ++d) grad_s[d] = Gradient(g, state.Eta(s), i, j, k, d);
+              have_grad_s = true;
+            }
             for (int d = 0; d < dims; ++d) {
-              df[d] +=
-                  excess * w *
-                  (Gradient(g, state.Eta(s), i, j, k, d) - Gradient(g, state.Eta(t), i, j, k, d));
+              df[d] += excess * w * (grad_s[d] - Gradient(g, state.Eta(t), i, j, k, d));
             }
           }
           int idx[3] = {i, j, k};
@@ -92,29 +137,28 @@ std::vector<GrainForce> ForcesOverPlanes(const State& state, const Grid& global,
       }
     }
   }
-  return f;
 }
 
 }  // namespace
 
 std::vector<GrainForce> GrainForces(const State& state, const GrainTracker& tracker,
-                                    const RigidBodyParams& params, int first_plane,
-                                    int num_planes) {
+                                    const RigidBodyParams& params, int first_plane, int num_planes,
+                                    int num_threads) {
   return ForcesOverPlanes(state, state.grid, 0, first_plane, first_plane + num_planes, tracker,
-                          params);
+                          params, num_threads);
 }
 
 std::vector<GrainForce> SlabGrainForces(const State& local, const Grid& global, int first_plane,
                                         int ghosts, const GrainTracker& tracker,
-                                        const RigidBodyParams& params) {
+                                        const RigidBodyParams& params, int num_threads) {
   const int planes = local.grid.n[global.dims == 3 ? 2 : 1] - 2 * ghosts;
   return ForcesOverPlanes(local, global, first_plane - ghosts, ghosts, ghosts + planes, tracker,
-                          params);
+                          params, num_threads);
 }
 
 Advection SlabGrainVelocities(const State& local, const Grid& global, int first_plane, int ghosts,
                               const GrainTracker& tracker, const RigidBodyParams& params,
-                              const std::vector<GrainForce>& forces) {
+                              const std::vector<GrainForce>& forces, int num_threads) {
   const Grid& lg = local.grid;
   const int dims = lg.dims;
   const int slab_axis = dims == 3 ? 2 : 1;
@@ -124,8 +168,13 @@ Advection SlabGrainVelocities(const State& local, const Grid& global, int first_
   Advection adv;
   adv.slot_velocity.assign(local.num_slots, std::vector<double>(n * dims, 0.0));
   adv.rho_velocity.assign(n * dims, 0.0);
-  for (int lk = 0; lk < lg.n[2]; ++lk) {
-    for (int lj = 0; lj < lg.n[1]; ++lj) {
+  // Every point writes only its own velocities: rows run on threads.
+  const int rows = lg.n[1] * lg.n[2];
+  KYOSO_OMP_PARALLEL(num_threads) {
+    KYOSO_OMP_FOR_STATIC
+    for (int row = 0; row < rows; ++row) {
+      const int lj = row % lg.n[1];
+      const int lk = row / lg.n[1];
       for (int i = 0; i < lg.n[0]; ++i) {
         // The global point of the local one (periodic along the slab axis).
         int j = lj, k = lk;
@@ -160,7 +209,7 @@ Advection SlabGrainVelocities(const State& local, const Grid& global, int first_
 
 Advection GrainVelocities(const State& state, const GrainTracker& tracker,
                           const RigidBodyParams& params, const std::vector<GrainForce>& forces,
-                          int first_plane, int num_planes, int ghosts) {
+                          int first_plane, int num_planes, int ghosts, int num_threads) {
   const Grid& g = state.grid;
   const int dims = g.dims;
   const int slab_axis = dims == 3 ? 2 : 1;
@@ -172,8 +221,13 @@ Advection GrainVelocities(const State& state, const GrainTracker& tracker,
   Advection adv;
   adv.slot_velocity.assign(state.num_slots, std::vector<double>(n * dims, 0.0));
   adv.rho_velocity.assign(n * dims, 0.0);
-  for (int lk = 0; lk < local.n[2]; ++lk) {
-    for (int lj = 0; lj < local.n[1]; ++lj) {
+  // Every point writes only its own velocities: rows run on threads.
+  const int rows = local.n[1] * local.n[2];
+  KYOSO_OMP_PARALLEL(num_threads) {
+    KYOSO_OMP_FOR_STATIC
+    for (int row = 0; row < rows; ++row) {
+      const int lj = row % local.n[1];
+      const int lk = row / local.n[1];
       for (int i = 0; i < g.n[0]; ++i) {
         // The global point of the local one (periodic along the slab axis).
         int j = lj, k = lk;
@@ -209,10 +263,11 @@ Advection GrainVelocities(const State& state, const GrainTracker& tracker,
 }
 
 Advection RigidBodyVelocities(const State& state, const GrainTracker& tracker,
-                              const RigidBodyParams& params, std::vector<GrainForce>* forces) {
+                              const RigidBodyParams& params, std::vector<GrainForce>* forces,
+                              int num_threads) {
   const int n_slab = state.grid.n[state.grid.dims == 3 ? 2 : 1];
-  std::vector<GrainForce> f = GrainForces(state, tracker, params, 0, n_slab);
-  Advection adv = GrainVelocities(state, tracker, params, f, 0, n_slab, 0);
+  std::vector<GrainForce> f = GrainForces(state, tracker, params, 0, n_slab, num_threads);
+  Advection adv = GrainVelocities(state, tracker, params, f, 0, n_slab, 0, num_threads);
   if (forces != nullptr) *forces = std::move(f);
   return adv;
 }

@@ -30,8 +30,11 @@ struct GrainForce {
 // Computes the advection velocities from the current fields and the tracker's labels (which must
 // describe `state`). Also returns the per-grain forces, indexed like tracker.grains().
 // Equivalent to GrainForces over every plane followed by GrainVelocities on the whole grid.
+// Threads (all functions below): the forces are summed per plane of the last axis and the planes
+// added in order, the velocities are pointwise, so results do not depend on num_threads.
 Advection RigidBodyVelocities(const State& state, const GrainTracker& tracker,
-                              const RigidBodyParams& params, std::vector<GrainForce>* forces);
+                              const RigidBodyParams& params, std::vector<GrainForce>* forces,
+                              int num_threads = 1);
 
 // The two halves of RigidBodyVelocities on the whole box, split by planes of the last axis (y in
 // 2-D, z in 3-D): with the tracker run on the whole fields, each rank of a slab decomposition
@@ -39,13 +42,14 @@ Advection RigidBodyVelocities(const State& state, const GrainTracker& tracker,
 // velocities of its slab (the run uses the Slab* versions below, which need no whole fields).
 // GrainForces: the partial integrals F_i, T_i over planes [first_plane, first_plane + num_planes).
 std::vector<GrainForce> GrainForces(const State& state, const GrainTracker& tracker,
-                                    const RigidBodyParams& params, int first_plane, int num_planes);
+                                    const RigidBodyParams& params, int first_plane, int num_planes,
+                                    int num_threads = 1);
 // GrainVelocities: the velocities from the total forces, laid out on a local grid of
 // num_planes + 2 × ghosts planes holding global planes first_plane − ghosts … (periodic), i.e.
 // the layout of detail::SlabFields (ghost planes filled too).
 Advection GrainVelocities(const State& state, const GrainTracker& tracker,
                           const RigidBodyParams& params, const std::vector<GrainForce>& forces,
-                          int first_plane, int num_planes, int ghosts);
+                          int first_plane, int num_planes, int ghosts, int num_threads = 1);
 
 // The same two halves when grain tracking ran on the slabs too (several MPI ranks,
 // GrainTracker::Update(detail::SlabFields&), whose labels are on the local grid, ghost planes
@@ -57,10 +61,10 @@ Advection GrainVelocities(const State& state, const GrainTracker& tracker,
 // the same values) when the tracker's grains are the same.
 std::vector<GrainForce> SlabGrainForces(const State& local, const Grid& global, int first_plane,
                                         int ghosts, const GrainTracker& tracker,
-                                        const RigidBodyParams& params);
+                                        const RigidBodyParams& params, int num_threads = 1);
 Advection SlabGrainVelocities(const State& local, const Grid& global, int first_plane, int ghosts,
                               const GrainTracker& tracker, const RigidBodyParams& params,
-                              const std::vector<GrainForce>& forces);
+                              const std::vector<GrainForce>& forces, int num_threads = 1);
 
 // Advection of every grain by a prescribed uniform velocity (tests and invariants).
 Advection UniformTranslation(const State& state, const std::array<double, 3>& velocity);

@@ -514,7 +514,7 @@ Result Run(const Spec& spec, const Options& options, ProgressSink* progress) {
           // velocities of its slab, ghost planes included, from the slab tracker's labels.
           slabs->ExchangeHalos(slabs->ghosts());
           forces = SlabGrainForces(slabs->local(), grid, slabs->first_plane(), slabs->ghosts(),
-                                   tracker, spec.rigid_body);
+                                   tracker, spec.rigid_body, options.num_threads);
           std::vector<double> packed;
           for (const GrainForce& f : forces) {
             packed.insert(packed.end(), f.force.begin(), f.force.end());
@@ -525,13 +525,16 @@ Result Run(const Spec& spec, const Options& options, ProgressSink* progress) {
             std::copy_n(packed.begin() + 6 * g, 3, forces[g].force.begin());
             std::copy_n(packed.begin() + 6 * g + 3, 3, forces[g].torque.begin());
           }
-          advection = SlabGrainVelocities(slabs->local(), grid, slabs->first_plane(),
-                                          slabs->ghosts(), tracker, spec.rigid_body, forces);
+          advection =
+              SlabGrainVelocities(slabs->local(), grid, slabs->first_plane(), slabs->ghosts(),
+                                  tracker, spec.rigid_body, forces, options.num_threads);
         } else {
-          advection = RigidBodyVelocities(state, tracker, spec.rigid_body, &forces);
+          advection =
+              RigidBodyVelocities(state, tracker, spec.rigid_body, &forces, options.num_threads);
         }
 #else
-        advection = RigidBodyVelocities(state, tracker, spec.rigid_body, &forces);
+        advection =
+            RigidBodyVelocities(state, tracker, spec.rigid_body, &forces, options.num_threads);
 #endif
       }
       double change = 0.0;
