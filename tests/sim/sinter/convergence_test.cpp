@@ -8,15 +8,12 @@
 
 #include "kyoso/sim/sinter/fd_kernel.h"
 #include "kyoso/sim/sinter/spectral_kernel.h"
+#include "sim/sinter/test_model.h"
 
 namespace kyoso::sim::sinter {
 namespace {
 
-StepModel Model() {
-  return {.coefficients = {.a = 16.0, .b = 1.0, .kappa_rho = 10.0, .kappa_eta = 5.0},
-          .mobility = {.volume = 0.01, .vapor = 0.001, .surface = 4.0, .grain_boundary = 0.4},
-          .l = 1.0};
-}
+StepModel Model() { return testing::TestModel(); }
 
 State Smooth() {
   const int n = 32;

@@ -11,6 +11,7 @@
 #include "kyoso/sim/sinter/rigid_body.h"
 #include "kyoso/sim/sinter/spectral_kernel.h"
 #include "kyoso/sim/sinter/structures.h"
+#include "sim/sinter/test_model.h"
 #include "support/expect_close.h"
 
 namespace kyoso::sim::sinter {
@@ -18,11 +19,7 @@ namespace {
 
 using kyoso::testing::ExpectClose;
 
-StepModel DefaultModel() {
-  return {.coefficients = {.a = 16.0, .b = 1.0, .kappa_rho = 10.0, .kappa_eta = 5.0},
-          .mobility = {.volume = 0.01, .vapor = 0.001, .surface = 4.0, .grain_boundary = 0.4},
-          .l = 1.0};
-}
+StepModel DefaultModel() { return testing::TestModel(); }
 
 State TwoParticles(int dims, int n) {
   Grid g{.dims = dims, .n = {2 * n, n, dims == 3 ? n : 1}, .dx = 1.0};

@@ -9,6 +9,7 @@
 
 #include "kyoso/sim/sinter/sinter.h"
 #include "kyoso/sim/sinter/structures.h"
+#include "sim/sinter/test_model.h"
 #include "support/expect_close.h"
 
 namespace kyoso::sim::sinter {
@@ -16,11 +17,7 @@ namespace {
 
 using kyoso::testing::ExpectClose;
 
-StepModel Model() {
-  return {.coefficients = {.a = 16.0, .b = 1.0, .kappa_rho = 10.0, .kappa_eta = 5.0},
-          .mobility = {.volume = 0.01, .vapor = 0.001, .surface = 4.0, .grain_boundary = 0.4},
-          .l = 1.0};
-}
+StepModel Model() { return testing::TestModel(); }
 
 State Pair(int dims) {
   Grid g{.dims = dims, .n = {40, 24, dims == 3 ? 20 : 1}, .dx = 1.0};

@@ -22,6 +22,7 @@
 #include "kyoso/sim/sinter/sinter.h"
 #include "kyoso/sim/sinter/spectral_kernel.h"
 #include "kyoso/sim/sinter/structures.h"
+#include "sim/sinter/test_model.h"
 #include "support/expect_close.h"
 
 namespace kyoso::sim::sinter {
@@ -29,11 +30,7 @@ namespace {
 
 using kyoso::testing::ExpectClose;
 
-StepModel Model() {
-  return {.coefficients = {.a = 16.0, .b = 1.0, .kappa_rho = 10.0, .kappa_eta = 5.0},
-          .mobility = {.volume = 0.01, .vapor = 0.001, .surface = 4.0, .grain_boundary = 0.4},
-          .l = 1.0};
-}
+StepModel Model() { return testing::TestModel(); }
 
 // Two particles on a grid whose slab axis is odd (37 in 2-D, 15 in 3-D): not divisible by 2
 // ranks, so FFTW's slabs differ in size.

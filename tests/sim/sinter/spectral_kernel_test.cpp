@@ -8,6 +8,7 @@
 
 #include "kyoso/sim/sinter/observables.h"
 #include "kyoso/sim/sinter/structures.h"
+#include "sim/sinter/test_model.h"
 #include "support/expect_close.h"
 
 namespace kyoso::sim::sinter {
@@ -15,11 +16,7 @@ namespace {
 
 using kyoso::testing::ExpectClose;
 
-StepModel Model() {
-  return {.coefficients = {.a = 16.0, .b = 1.0, .kappa_rho = 10.0, .kappa_eta = 5.0},
-          .mobility = {.volume = 0.01, .vapor = 0.001, .surface = 4.0, .grain_boundary = 0.4},
-          .l = 1.0};
-}
+StepModel Model() { return testing::TestModel(); }
 
 State TwoParticles() {
   Grid g{.dims = 2, .n = {48, 32, 1}, .dx = 1.0};
