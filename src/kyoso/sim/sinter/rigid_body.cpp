@@ -156,34 +156,42 @@ std::vector<GrainForce> SlabGrainForces(const State& local, const Grid& global, 
                           params, num_threads);
 }
 
-Advection SlabGrainVelocities(const State& local, const Grid& global, int first_plane, int ghosts,
-                              const GrainTracker& tracker, const RigidBodyParams& params,
-                              const std::vector<GrainForce>& forces, int num_threads) {
-  const Grid& lg = local.grid;
-  const int dims = lg.dims;
+namespace {
+
+// The velocities on a local grid `out_grid` (ghost planes included) whose plane p along the slab
+// axis is plane first_plane − ghosts + p (periodic) of the box `global`. The tracker's labels and
+// the η_i are read from `fields` at index source(i, lj, lk, j, k) ((lj, lk): the local row,
+// (j, k): the global one). Every point writes only its own velocities: rows run on threads.
+template <class Source>
+Advection VelocitiesOnLocalGrid(const State& fields, const Grid& out_grid, const Grid& global,
+                                int first_plane, int ghosts, const GrainTracker& tracker,
+                                const RigidBodyParams& params,
+                                const std::vector<GrainForce>& forces, int num_threads,
+                                Source source) {
+  const int dims = global.dims;
   const int slab_axis = dims == 3 ? 2 : 1;
   const int n_slab = global.n[slab_axis];
-  const std::size_t n = lg.size();
+  const std::size_t n = out_grid.size();
   const std::vector<GrainInfo>& grains = tracker.grains();
   Advection adv;
-  adv.slot_velocity.assign(local.num_slots, std::vector<double>(n * dims, 0.0));
+  adv.slot_velocity.assign(fields.num_slots, std::vector<double>(n * dims, 0.0));
   adv.rho_velocity.assign(n * dims, 0.0);
-  // Every point writes only its own velocities: rows run on threads.
-  const int rows = lg.n[1] * lg.n[2];
+  const int rows = out_grid.n[1] * out_grid.n[2];
   KYOSO_OMP_PARALLEL(num_threads) {
     KYOSO_OMP_FOR_STATIC
     for (int row = 0; row < rows; ++row) {
-      const int lj = row % lg.n[1];
-      const int lk = row / lg.n[1];
-      for (int i = 0; i < lg.n[0]; ++i) {
+      const int lj = row % out_grid.n[1];
+      const int lk = row / out_grid.n[1];
+      for (int i = 0; i < out_grid.n[0]; ++i) {
         // The global point of the local one (periodic along the slab axis).
         int j = lj, k = lk;
         if (slab_axis == 1) j = ((first_plane - ghosts + lj) % n_slab + n_slab) % n_slab;
         if (slab_axis == 2) k = ((first_plane - ghosts + lk) % n_slab + n_slab) % n_slab;
-        const std::size_t lc = lg.Index(i, lj, lk);
+        const std::size_t c = source(i, lj, lk, j, k);
+        const std::size_t lc = out_grid.Index(i, lj, lk);
         const int idx[3] = {i, j, k};
-        for (int s = 0; s < local.num_slots; ++s) {
-          const int grain = tracker.GrainOf(s, tracker.labels(s)[lc]);
+        for (int s = 0; s < fields.num_slots; ++s) {
+          const int grain = tracker.GrainOf(s, tracker.labels(s)[c]);
           if (grain < 0) continue;
           const GrainInfo& info = grains[grain];
           const double vt = params.m_t / info.volume;
@@ -193,12 +201,13 @@ Advection SlabGrainVelocities(const State& local, const Grid& global, int first_
             r[d] = Displacement(idx[d] * global.dx, info.centroid[d], global.Length(d));
           }
           const std::array<double, 3>& t = forces[grain].torque;
+          // T × r (2-D: T = (0, 0, T_z)).
           const std::array<double, 3> rot{t[1] * r[2] - t[2] * r[1], t[2] * r[0] - t[0] * r[2],
                                           t[0] * r[1] - t[1] * r[0]};
           for (int d = 0; d < dims; ++d) {
             const double v = vt * forces[grain].force[d] + vr * rot[d];
             adv.slot_velocity[s][d * n + lc] = v;
-            adv.rho_velocity[d * n + lc] += local.Eta(s)[lc] * v;
+            adv.rho_velocity[d * n + lc] += fields.Eta(s)[c] * v;
           }
         }
       }
@@ -207,59 +216,28 @@ Advection SlabGrainVelocities(const State& local, const Grid& global, int first_
   return adv;
 }
 
+}  // namespace
+
+Advection SlabGrainVelocities(const State& local, const Grid& global, int first_plane, int ghosts,
+                              const GrainTracker& tracker, const RigidBodyParams& params,
+                              const std::vector<GrainForce>& forces, int num_threads) {
+  // Labels and fields are on the local grid itself.
+  const Grid& lg = local.grid;
+  return VelocitiesOnLocalGrid(
+      local, lg, global, first_plane, ghosts, tracker, params, forces, num_threads,
+      [&lg](int i, int lj, int lk, int, int) { return lg.Index(i, lj, lk); });
+}
+
 Advection GrainVelocities(const State& state, const GrainTracker& tracker,
                           const RigidBodyParams& params, const std::vector<GrainForce>& forces,
                           int first_plane, int num_planes, int ghosts, int num_threads) {
+  // Labels and fields are on the whole box; the velocities on the slab layout.
   const Grid& g = state.grid;
-  const int dims = g.dims;
-  const int slab_axis = dims == 3 ? 2 : 1;
-  const int n_slab = g.n[slab_axis];
   Grid local = g;
-  local.n[slab_axis] = num_planes + 2 * ghosts;
-  const std::size_t n = local.size();
-  const std::vector<GrainInfo>& grains = tracker.grains();
-  Advection adv;
-  adv.slot_velocity.assign(state.num_slots, std::vector<double>(n * dims, 0.0));
-  adv.rho_velocity.assign(n * dims, 0.0);
-  // Every point writes only its own velocities: rows run on threads.
-  const int rows = local.n[1] * local.n[2];
-  KYOSO_OMP_PARALLEL(num_threads) {
-    KYOSO_OMP_FOR_STATIC
-    for (int row = 0; row < rows; ++row) {
-      const int lj = row % local.n[1];
-      const int lk = row / local.n[1];
-      for (int i = 0; i < g.n[0]; ++i) {
-        // The global point of the local one (periodic along the slab axis).
-        int j = lj, k = lk;
-        if (slab_axis == 1) j = ((first_plane - ghosts + lj) % n_slab + n_slab) % n_slab;
-        if (slab_axis == 2) k = ((first_plane - ghosts + lk) % n_slab + n_slab) % n_slab;
-        const std::size_t c = g.Index(i, j, k);
-        const std::size_t lc = local.Index(i, lj, lk);
-        const int idx[3] = {i, j, k};
-        for (int s = 0; s < state.num_slots; ++s) {
-          const int grain = tracker.GrainOf(s, tracker.labels(s)[c]);
-          if (grain < 0) continue;
-          const GrainInfo& info = grains[grain];
-          const double vt = params.m_t / info.volume;
-          const double vr = params.m_r / info.volume;
-          std::array<double, 3> r{0.0, 0.0, 0.0};
-          for (int d = 0; d < dims; ++d) {
-            r[d] = Displacement(idx[d] * g.dx, info.centroid[d], g.Length(d));
-          }
-          const std::array<double, 3>& t = forces[grain].torque;
-          // T × r (2-D: T = (0, 0, T_z)).
-          const std::array<double, 3> rot{t[1] * r[2] - t[2] * r[1], t[2] * r[0] - t[0] * r[2],
-                                          t[0] * r[1] - t[1] * r[0]};
-          for (int d = 0; d < dims; ++d) {
-            const double v = vt * forces[grain].force[d] + vr * rot[d];
-            adv.slot_velocity[s][d * n + lc] = v;
-            adv.rho_velocity[d * n + lc] += state.Eta(s)[c] * v;
-          }
-        }
-      }
-    }
-  }
-  return adv;
+  local.n[g.dims == 3 ? 2 : 1] = num_planes + 2 * ghosts;
+  return VelocitiesOnLocalGrid(state, local, g, first_plane, ghosts, tracker, params, forces,
+                               num_threads,
+                               [&g](int i, int, int, int j, int k) { return g.Index(i, j, k); });
 }
 
 Advection RigidBodyVelocities(const State& state, const GrainTracker& tracker,
