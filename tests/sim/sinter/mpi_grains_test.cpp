@@ -28,7 +28,7 @@ detail::SlabFields BlockSlabs(const Grid& global, int num_slots, int ghosts) {
   int rank = 0, ranks = 1;
   MPI_Comm_rank(MPI_COMM_WORLD, &rank);
   MPI_Comm_size(MPI_COMM_WORLD, &ranks);
-  const int n = global.n[detail::SlabAxis(global)];
+  const int n = global.n[global.PlaneAxis()];
   const int block = (n + ranks - 1) / ranks;
   const int first = std::min(n, rank * block);
   return detail::SlabFields(global, num_slots, first, std::min(block, n - first), ghosts,

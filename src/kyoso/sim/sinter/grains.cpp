@@ -62,7 +62,7 @@ std::vector<RegionSums> SumRegions(const Grid& global, const Grid& grid, int fir
   std::vector<RegionSums> sums(static_cast<std::size_t>(count));
   for (RegionSums& r : sums) r.fill(0.0);
   const double two_pi = 2.0 * std::numbers::pi;
-  const int axis = grid.dims == 3 ? 2 : 1;
+  const int axis = grid.PlaneAxis();
   for (int k = 0; k < grid.n[2]; ++k) {
     for (int j = 0; j < grid.n[1]; ++j) {
       for (int i = 0; i < grid.n[0]; ++i) {

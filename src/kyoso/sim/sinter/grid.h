@@ -20,6 +20,9 @@ struct Grid {
   // Volume (area in 2-D) of one cell.
   double CellVolume() const { return dims == 3 ? dx * dx * dx : dx * dx; }
   double Length(int axis) const { return n[axis] * dx; }
+  // The last axis (y in 2-D, z in 3-D): the one whose planes the MPI slabs, the rigid-body force
+  // sums and the per-plane observables run over.
+  int PlaneAxis() const { return dims - 1; }
   std::size_t Index(int i, int j, int k) const {
     return static_cast<std::size_t>(i) +
            static_cast<std::size_t>(n[0]) *

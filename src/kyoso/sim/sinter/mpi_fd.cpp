@@ -16,7 +16,7 @@ detail::SlabFields EvenSlabs(const Grid& global, int num_slots, MPI_Comm comm) {
   int rank = 0, size = 1;
   MPI_Comm_rank(comm, &rank);
   MPI_Comm_size(comm, &size);
-  const int n = global.n[detail::SlabAxis(global)];
+  const int n = global.n[global.PlaneAxis()];
   if (n < kGhosts * size) {
     throw InputError("/grid/n", "sinter.mpi_decomposition",
                      std::to_string(size) + " ranks need at least " +

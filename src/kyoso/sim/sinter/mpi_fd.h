@@ -32,9 +32,10 @@ class DistributedFdKernel {
   // Collective: one step of the FD kernel. advection may be null; otherwise its velocities are
   // laid out on the local grid (slabs().local().grid: owned planes plus two ghost planes per
   // side) with the owned planes and at least the first ghost plane per side filled
-  // (GrainVelocities in rigid_body.h does so). The upwind flux at the slab faces then reads the
-  // same neighbours as on one rank; only the order of two additions at the periodic wrap plane
-  // differs, so with advection the fields equal one rank's to round-off, without it bitwise.
+  // (GrainVelocities in rigid_body.h does so). The upwind flux (gather form) then reads the same
+  // neighbours in the same order as on one rank. With rigid-body motion the fields equal one
+  // rank's to round-off (its forces are summed per rank, then over the ranks); without it,
+  // bitwise.
   void Step(const StepModel& model, double dt, const Advection* advection = nullptr);
   // Collective: the largest mobility M over the whole box at the start of the last step (the
   // value FdKernel::last_max_mobility gives on one rank, exactly: M is pointwise, and every rank's

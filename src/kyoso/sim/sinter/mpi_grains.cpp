@@ -44,7 +44,7 @@ std::vector<std::vector<GrainInfo>> SlabRegions(detail::SlabFields& slabs, doubl
   const int num_slots = fields.num_slots;
   const Grid& global = slabs.global();
   Grid owned = global;
-  owned.n[detail::SlabAxis(global)] = slabs.num_planes();
+  owned.n[global.PlaneAxis()] = slabs.num_planes();
   const std::size_t plane = slabs.PlaneSize();
   const std::size_t points = slabs.OwnedSize();
   const int ranks = slabs.size();

@@ -135,7 +135,7 @@ int CheckedPlanes(const Grid& global, ptrdiff_t local_n0, MPI_Comm comm) {
     MPI_Comm_size(comm, &size);
     throw InputError("/grid/n", "sinter.mpi_decomposition",
                      "FFTW's slab decomposition of " +
-                         std::to_string(global.n[detail::SlabAxis(global)]) +
+                         std::to_string(global.n[global.PlaneAxis()]) +
                          " planes along the last axis leaves a rank of " + std::to_string(size) +
                          " without planes; use fewer ranks");
   }

@@ -15,10 +15,6 @@ double Mass(const State& state) {
 }
 
 namespace {
-int SlabAxis(const Grid& g) { return g.dims == 3 ? 2 : 1; }
-}  // namespace
-
-namespace {
 
 // Squared forward-difference gradient |D⁺u|² at (i, j, k).
 double ForwardGradient2(const Grid& g, const double* u, int i, int j, int k) {
@@ -57,7 +53,7 @@ double FreeEnergyOverPlanes(const State& state, const Coefficients& co, int begi
   const Grid& g = state.grid;
   std::vector<double> eta(static_cast<std::size_t>(state.num_slots));
   double sum = 0.0;
-  const bool z = SlabAxis(g) == 2;
+  const bool z = g.PlaneAxis() == 2;
   for (int k = z ? begin : 0; k < (z ? end : g.n[2]); ++k) {
     for (int j = z ? 0 : begin; j < (z ? g.n[1] : end); ++j) {
       for (int i = 0; i < g.n[0]; ++i) {
@@ -80,7 +76,7 @@ std::array<double, 2> GradientSumsOverPlanes(const State& state, int begin, int 
   const Grid& g = state.grid;
   double surface = 0.0;
   double eta_sum = 0.0;
-  const bool z = SlabAxis(g) == 2;
+  const bool z = g.PlaneAxis() == 2;
   for (int k = z ? begin : 0; k < (z ? end : g.n[2]); ++k) {
     for (int j = z ? 0 : begin; j < (z ? g.n[1] : end); ++j) {
       for (int i = 0; i < g.n[0]; ++i) {
@@ -109,7 +105,7 @@ std::pair<double, std::size_t> DensitySumsOverPlanes(const State& state,
                                                      const std::array<double, 3>& hi, int begin,
                                                      int end, int global_planes, int offset) {
   const Grid& g = state.grid;
-  const int axis = SlabAxis(g);
+  const int axis = g.PlaneAxis();
   int n[3] = {g.n[0], g.n[1], g.n[2]};
   n[axis] = global_planes;
   int from[3] = {0, 0, 0};
@@ -139,18 +135,18 @@ std::pair<double, std::size_t> DensitySumsOverPlanes(const State& state,
 }  // namespace
 
 double FreeEnergy(const State& state, const Coefficients& co) {
-  return FreeEnergyOverPlanes(state, co, 0, state.grid.n[SlabAxis(state.grid)]);
+  return FreeEnergyOverPlanes(state, co, 0, state.grid.n[state.grid.PlaneAxis()]);
 }
 
 Areas InterfaceAreas(const State& state) {
   const std::array<double, 2> sums =
-      GradientSumsOverPlanes(state, 0, state.grid.n[SlabAxis(state.grid)]);
+      GradientSumsOverPlanes(state, 0, state.grid.n[state.grid.PlaneAxis()]);
   return AreasOf(state.grid, sums[0], sums[1]);
 }
 
 double RelativeDensity(const State& state, const std::array<double, 3>& lo,
                        const std::array<double, 3>& hi) {
-  const int planes = state.grid.n[SlabAxis(state.grid)];
+  const int planes = state.grid.n[state.grid.PlaneAxis()];
   const auto [sum, count] = DensitySumsOverPlanes(state, lo, hi, 0, planes, planes, 0);
   return count > 0 ? sum / static_cast<double>(count) : 0.0;
 }
@@ -160,7 +156,7 @@ ObservableSums SumObservables(const State& state, const Coefficients& coefficien
                               int begin, int end, int global_planes, int offset) {
   const Grid& g = state.grid;
   ObservableSums sums;
-  const std::size_t plane = g.size() / static_cast<std::size_t>(g.n[SlabAxis(g)]);
+  const std::size_t plane = g.size() / static_cast<std::size_t>(g.n[g.PlaneAxis()]);
   for (std::size_t c = begin * plane; c < end * plane; ++c) sums.mass += state.rho[c];
   sums.mass *= g.CellVolume();
   sums.free_energy = FreeEnergyOverPlanes(state, coefficients, begin, end);

@@ -50,8 +50,7 @@ std::vector<GrainForce> ForcesOverPlanes(const State& state, const Grid& global,
                                          int begin, int end, const GrainTracker& tracker,
                                          const RigidBodyParams& params, int num_threads) {
   const Grid& g = state.grid;
-  const int dims = g.dims;
-  const int slab_axis = dims == 3 ? 2 : 1;
+  const int slab_axis = g.PlaneAxis();
   const std::vector<GrainInfo>& grains = tracker.grains();
   const double dv = g.CellVolume();
   // Each plane of the slab axis (k in 3-D, j in 2-D) sums into its own partial forces, on
@@ -89,7 +88,7 @@ void ForcesOverRows(const State& state, const Grid& global, int offset, int k_be
                     const RigidBodyParams& params, double dv, std::vector<GrainForce>& f) {
   const Grid& g = state.grid;
   const int dims = g.dims;
-  const int slab_axis = dims == 3 ? 2 : 1;
+  const int slab_axis = g.PlaneAxis();
   const std::vector<GrainInfo>& grains = tracker.grains();
   for (int k = k_begin; k < k_end; ++k) {
     for (int j = j_begin; j < j_end; ++j) {
@@ -151,7 +150,7 @@ std::vector<GrainForce> GrainForces(const State& state, const GrainTracker& trac
 std::vector<GrainForce> SlabGrainForces(const State& local, const Grid& global, int first_plane,
                                         int ghosts, const GrainTracker& tracker,
                                         const RigidBodyParams& params, int num_threads) {
-  const int planes = local.grid.n[global.dims == 3 ? 2 : 1] - 2 * ghosts;
+  const int planes = local.grid.n[global.PlaneAxis()] - 2 * ghosts;
   return ForcesOverPlanes(local, global, first_plane - ghosts, ghosts, ghosts + planes, tracker,
                           params, num_threads);
 }
@@ -169,7 +168,7 @@ Advection VelocitiesOnLocalGrid(const State& fields, const Grid& out_grid, const
                                 const std::vector<GrainForce>& forces, int num_threads,
                                 Source source) {
   const int dims = global.dims;
-  const int slab_axis = dims == 3 ? 2 : 1;
+  const int slab_axis = global.PlaneAxis();
   const int n_slab = global.n[slab_axis];
   const std::size_t n = out_grid.size();
   const std::vector<GrainInfo>& grains = tracker.grains();
@@ -234,7 +233,7 @@ Advection GrainVelocities(const State& state, const GrainTracker& tracker,
   // Labels and fields are on the whole box; the velocities on the slab layout.
   const Grid& g = state.grid;
   Grid local = g;
-  local.n[g.dims == 3 ? 2 : 1] = num_planes + 2 * ghosts;
+  local.n[g.PlaneAxis()] = num_planes + 2 * ghosts;
   return VelocitiesOnLocalGrid(state, local, g, first_plane, ghosts, tracker, params, forces,
                                num_threads,
                                [&g](int i, int, int, int j, int k) { return g.Index(i, j, k); });
@@ -243,7 +242,7 @@ Advection GrainVelocities(const State& state, const GrainTracker& tracker,
 Advection RigidBodyVelocities(const State& state, const GrainTracker& tracker,
                               const RigidBodyParams& params, std::vector<GrainForce>* forces,
                               int num_threads) {
-  const int n_slab = state.grid.n[state.grid.dims == 3 ? 2 : 1];
+  const int n_slab = state.grid.n[state.grid.PlaneAxis()];
   std::vector<GrainForce> f = GrainForces(state, tracker, params, 0, n_slab, num_threads);
   Advection adv = GrainVelocities(state, tracker, params, f, 0, n_slab, 0, num_threads);
   if (forces != nullptr) *forces = std::move(f);

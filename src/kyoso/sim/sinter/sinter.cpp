@@ -355,7 +355,7 @@ Result Run(const Spec& spec, const Options& options, ProgressSink* progress) {
       slabs->ExchangeHalos(1);
       const ObservableSums part =
           SumObservables(slabs->local(), coefficients, lo, hi, slabs->ghosts(),
-                         slabs->ghosts() + slabs->num_planes(), grid.n[detail::SlabAxis(grid)],
+                         slabs->ghosts() + slabs->num_planes(), grid.n[grid.PlaneAxis()],
                          slabs->first_plane() - slabs->ghosts());
       double packed[6] = {part.mass,         part.free_energy, part.rho_gradient,
                           part.eta_gradient, part.density_sum, part.density_count};

@@ -6,8 +6,6 @@
 
 namespace kyoso::sim::sinter::detail {
 
-int SlabAxis(const Grid& grid) { return grid.dims == 3 ? 2 : 1; }
-
 SlabFields::SlabFields(const Grid& global, int num_slots, int first_plane, int num_planes,
                        int ghosts, MPI_Comm comm)
     : global_(global),
@@ -18,7 +16,7 @@ SlabFields::SlabFields(const Grid& global, int num_slots, int first_plane, int n
   MPI_Comm_rank(comm_, &rank_);
   MPI_Comm_size(comm_, &size_);
   Grid local = global;
-  local.n[SlabAxis(global)] = num_planes_ + 2 * ghosts_;
+  local.n[global.PlaneAxis()] = num_planes_ + 2 * ghosts_;
   local_ = MakeState(local, num_slots);
 }
 

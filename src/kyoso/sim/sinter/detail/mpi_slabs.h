@@ -16,9 +16,6 @@
 
 namespace kyoso::sim::sinter::detail {
 
-// The sliced axis of a grid: 1 in 2-D, 2 in 3-D.
-int SlabAxis(const Grid& grid);
-
 class SlabFields {
  public:
   // Not collective. This rank owns global planes [first_plane, first_plane + num_planes) of
