@@ -123,12 +123,6 @@ std::vector<Issue> SuggestRequest::Issues(const CampaignSpec& spec) const {
   return issues;
 }
 
-std::vector<std::string> SuggestRequest::Validate(const CampaignSpec& spec) const {
-  std::vector<std::string> problems;
-  for (const Issue& issue : Issues(spec)) problems.push_back(issue.message);
-  return problems;
-}
-
 optimize::SuggestOptions ModelOptions(const CampaignSpec& spec, int objective_index) {
   const Objective& objective = spec.objectives.at(static_cast<std::size_t>(objective_index));
   optimize::SuggestOptions options;

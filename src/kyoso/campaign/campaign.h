@@ -84,7 +84,6 @@ struct SuggestRequest {
   // Every problem with its location and code: "batch" (suggest.batch), "shared/K" and "proposer"
   // (suggest.options). Suggest throws them as one InputError.
   std::vector<Issue> Issues(const CampaignSpec& spec) const;
-  std::vector<std::string> Validate(const CampaignSpec& spec) const;  // Issues' messages
 };
 
 struct SuggestOutcome {
