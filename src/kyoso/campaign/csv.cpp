@@ -383,9 +383,8 @@ std::vector<store::NewExperiment> ParseCsvExperiments(
       const std::optional<store::Status> status = store::ParseStatus(get("status"));
       if (!status) {
         status_ok = false;
-        issues.Add(
-            Cell(line, "status"), "csv.bad_status",
-            "'" + get("status") + "' is not a status (proposed, running, done, failed, withdrawn)");
+        issues.Add(Cell(line, "status"), "csv.bad_status",
+                   "'" + get("status") + "' is not a status (" + store::StatusNames() + ")");
       } else {
         e.status = *status;
       }
@@ -395,7 +394,7 @@ std::vector<store::NewExperiment> ParseCsvExperiments(
                                                       : store::ParseSource(source_text);
       if (!source) {
         issues.Add(Cell(line, "source"), "csv.bad_source",
-                   "'" + source_text + "' is not a source (engine, researcher, import)");
+                   "'" + source_text + "' is not a source (" + store::SourceNames() + ")");
       } else {
         e.source = *source;
       }

@@ -19,8 +19,8 @@ void AddListCommand(CLI::App& app, int& exit_code) {
   CLI::App* verb = app.add_subcommand("list", "List the experiments of a campaign");
   AddCampaignOptions(*verb, args->options, false);
   verb->add_option("--status", args->statuses,
-                   "Only these statuses: proposed, running, done, failed, withdrawn (repeat)");
-  verb->add_option("--source", args->source, "Only this source: engine, researcher, import");
+                   "Only these statuses: " + store::StatusNames() + " (repeat)");
+  verb->add_option("--source", args->source, "Only this source: " + store::SourceNames());
   verb->add_option("--proposer", args->proposer, "Only this proposer");
   verb->callback([args, &exit_code]() {
     exit_code = RunGuarded(args->options.common, [&]() {
@@ -29,7 +29,7 @@ void AddListCommand(CLI::App& app, int& exit_code) {
         const std::optional<store::Status> status = store::ParseStatus(s);
         if (!status) {
           throw InputError("--status", "cli.bad_option",
-                           "'" + s + "' is not one of proposed, running, done, failed, withdrawn");
+                           "'" + s + "' is not one of " + store::StatusNames());
         }
         filter.statuses.push_back(*status);
       }
@@ -37,7 +37,7 @@ void AddListCommand(CLI::App& app, int& exit_code) {
         filter.source = store::ParseSource(args->source);
         if (!filter.source) {
           throw InputError("--source", "cli.bad_option",
-                           "'" + args->source + "' is not one of engine, researcher, import");
+                           "'" + args->source + "' is not one of " + store::SourceNames());
         }
       }
       if (!args->proposer.empty()) filter.proposer = args->proposer;

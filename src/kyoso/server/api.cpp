@@ -242,42 +242,40 @@ void RegisterCampaignApi(Server& server, const ApiOptions& options) {
              {"num_pending", outcome.num_pending}});
       });
 
-  server.AddRoute(
-      Method::kGet, std::string(kCampaign) + "/experiments",
-      "list experiments (kyoso list); filters: status, source, proposer, batch",
-      [o](const ApiRequest& request) {
-        auto store = Open(o);
-        const campaign::Campaign c = campaign::Open(*store, request.PathParam(1));
-        store::ExperimentFilter filter;
-        IssueList issues;
-        if (auto status = request.Query("status")) {
-          if (auto s = store::ParseStatus(*status)) {
-            filter.statuses.push_back(*s);
-          } else {
-            issues.Add(
-                "?status", "request.status",
-                "'" + *status + "' is not one of proposed, running, done, failed, withdrawn");
-          }
-        }
-        if (auto source = request.Query("source")) {
-          filter.source = store::ParseSource(*source);
-          if (!filter.source) {
-            issues.Add("?source", "request.source",
-                       "'" + *source + "' is not one of engine, researcher, import");
-          }
-        }
-        if (auto proposer = request.Query("proposer")) filter.proposer = *proposer;
-        if (auto batch = request.Query("batch")) {
-          try {
-            filter.batch_id = std::stoll(*batch);
-          } catch (const std::exception&) {
-            issues.Add("?batch", "request.type", "batch must be an integer");
-          }
-        }
-        issues.ThrowIfAny();
-        return ApiResponse::Json(
-            {{"experiments", ExperimentsJson(campaign::List(*store, c, filter))}});
-      });
+  server.AddRoute(Method::kGet, std::string(kCampaign) + "/experiments",
+                  "list experiments (kyoso list); filters: status, source, proposer, batch",
+                  [o](const ApiRequest& request) {
+                    auto store = Open(o);
+                    const campaign::Campaign c = campaign::Open(*store, request.PathParam(1));
+                    store::ExperimentFilter filter;
+                    IssueList issues;
+                    if (auto status = request.Query("status")) {
+                      if (auto s = store::ParseStatus(*status)) {
+                        filter.statuses.push_back(*s);
+                      } else {
+                        issues.Add("?status", "request.status",
+                                   "'" + *status + "' is not one of " + store::StatusNames());
+                      }
+                    }
+                    if (auto source = request.Query("source")) {
+                      filter.source = store::ParseSource(*source);
+                      if (!filter.source) {
+                        issues.Add("?source", "request.source",
+                                   "'" + *source + "' is not one of " + store::SourceNames());
+                      }
+                    }
+                    if (auto proposer = request.Query("proposer")) filter.proposer = *proposer;
+                    if (auto batch = request.Query("batch")) {
+                      try {
+                        filter.batch_id = std::stoll(*batch);
+                      } catch (const std::exception&) {
+                        issues.Add("?batch", "request.type", "batch must be an integer");
+                      }
+                    }
+                    issues.ThrowIfAny();
+                    return ApiResponse::Json(
+                        {{"experiments", ExperimentsJson(campaign::List(*store, c, filter))}});
+                  });
 
   server.AddRoute(
       Method::kPost, std::string(kCampaign) + "/experiments",

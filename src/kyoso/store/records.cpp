@@ -23,13 +23,27 @@ std::string ToString(Status status) {
   return "unknown";
 }
 
+namespace {
+constexpr Status kStatuses[] = {Status::kProposed, Status::kRunning, Status::kDone, Status::kFailed,
+                                Status::kWithdrawn};
+constexpr Source kSources[] = {Source::kEngine, Source::kResearcher, Source::kImport};
+
+template <class Enum, std::size_t N>
+std::string JoinNames(const Enum (&values)[N]) {
+  std::string out;
+  for (Enum value : values) out += (out.empty() ? "" : ", ") + ToString(value);
+  return out;
+}
+}  // namespace
+
 std::optional<Status> ParseStatus(const std::string& text) {
-  for (Status status :
-       {Status::kProposed, Status::kRunning, Status::kDone, Status::kFailed, Status::kWithdrawn}) {
+  for (Status status : kStatuses) {
     if (ToString(status) == text) return status;
   }
   return std::nullopt;
 }
+
+std::string StatusNames() { return JoinNames(kStatuses); }
 
 bool IsAllowedTransition(Status from, Status to) {
   switch (from) {
@@ -60,11 +74,13 @@ std::string ToString(Source source) {
 }
 
 std::optional<Source> ParseSource(const std::string& text) {
-  for (Source source : {Source::kEngine, Source::kResearcher, Source::kImport}) {
+  for (Source source : kSources) {
     if (ToString(source) == text) return source;
   }
   return std::nullopt;
 }
+
+std::string SourceNames() { return JoinNames(kSources); }
 
 std::string NowUtc() {
   const auto now = std::chrono::system_clock::now();

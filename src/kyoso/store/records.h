@@ -42,12 +42,16 @@ using EventSeq = std::int64_t;      // per campaign history sequence: 1, 2, 3, .
 enum class Status { kProposed, kRunning, kDone, kFailed, kWithdrawn };
 std::string ToString(Status status);  // "proposed", "running", "done", "failed", "withdrawn"
 std::optional<Status> ParseStatus(const std::string& text);
+// Every status name, in the order above, joined by ", " (for messages and help texts).
+std::string StatusNames();
 // True when the state machine above allows from -> to (from == to is never allowed).
 bool IsAllowedTransition(Status from, Status to);
 
 enum class Source { kEngine, kResearcher, kImport };
 std::string ToString(Source source);  // "engine", "researcher", "import"
 std::optional<Source> ParseSource(const std::string& text);
+// Every source name joined by ", ": "engine, researcher, import".
+std::string SourceNames();
 
 // UTC now as ISO-8601 with milliseconds, e.g. "2026-11-20T23:38:00.123Z". Every timestamp the
 // store writes has this form, so timestamps sort as strings.
