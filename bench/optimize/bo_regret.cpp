@@ -10,7 +10,7 @@
 // Optional engine settings for ablations (defaults = SuggestOptions defaults): --local-search
 // off|trust_region|alternate, --incumbent best_observed|best_mean, --incumbent-candidates N,
 // --tr-min-length L, --tr-local-points N, --batch-policy penalization|believer,
-// --noiseless 0|1; --tag T appends T to the method name (kyoso-q1T) so variants can share DIR.
+// --noiseless 0|1, --output-warping none|yeo_johnson, --mean gls|sample; --tag T appends T to the method name (kyoso-q1T) so variants can share DIR.
 // --trace-models 1 records each call's fitted global model (summary.model: length scales, signal
 // and noise variances, output scaling) in the run's "models" array, for diagnosing a run.
 // --noise-sd S adds Gaussian noise of standard deviation S (objective units; seeded per run) to
@@ -178,6 +178,7 @@ int Usage(const char* message) {
       "bo_regret: %s\nusage: bo_regret --problem NAME --seeds 0-9 --budget 100 "
       "--batch 1 --out DIR [--local-search MODE] [--incumbent KIND] [--incumbent-candidates N]\n"
       "       [--tr-min-length L] [--tr-local-points N] [--batch-policy P] [--noiseless 0|1]\n"
+      "       [--output-warping none|yeo_johnson] [--mean gls|sample]\n"
       "       [--tag T] [--trace-models 0|1] [--noise-sd S]\n",
       message);
   return 2;
@@ -230,6 +231,13 @@ int main(int argc, char** argv) {
         base.batch_policy = *policy;
       } else if (arg == "--noiseless") {
         base.noiseless = value == "1";
+      } else if (arg == "--output-warping") {
+        const auto warping = opt::ParseOutputWarping(value);
+        if (!warping) return Usage("--output-warping must be none or yeo_johnson");
+        base.output_warping = *warping;
+      } else if (arg == "--mean") {
+        if (value != "gls" && value != "sample") return Usage("--mean must be gls or sample");
+        base.estimate_mean = value == "gls";
       } else if (arg == "--noise-sd") {
         noise_sd = std::stod(value);
         if (!(noise_sd >= 0)) return Usage("--noise-sd must be >= 0");

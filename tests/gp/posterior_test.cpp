@@ -129,7 +129,7 @@ TEST(Posterior, FromTheLikelihoodFactorEqualsCreate) {
   const Eigen::VectorXd ys = (data.y.array() - scaling.mean) / scaling.stddev;
   detail::LikelihoodWorkspace workspace;
   const LikelihoodValue lml =
-      detail::LogMarginalLikelihood(data.x, ys, KernelKind::kMatern52, h, false, workspace, 2);
+      detail::LogMarginalLikelihood(data.x, ys, KernelKind::kMatern52, h, false, false, workspace, 2);
   ASSERT_TRUE(lml.ok);
   const Posterior from_factor =
       Posterior::FromFactor(data, KernelKind::kMatern52, h, scaling, workspace.factor, lml.jitter);

@@ -222,8 +222,9 @@ TEST(Suggest, IncumbentIsTheBestPosteriorMeanOrTheBestObservedValue) {
   SuggestOptions options;
   options.seed = 4;
   const SuggestResult mean_based = Suggest(space, data, {}, options);
-  // Oracle: the posterior rebuilt from the summary's hyperparameters, maximized over the
-  // training points (the objective is maximized).
+  // Oracle: the posterior rebuilt from the summary's hyperparameters and output scaling (whose
+  // mean is the fitted constant mean), maximized over the training points (the objective is
+  // maximized).
   gp::Dataset dataset;
   dataset.x.resize(static_cast<Eigen::Index>(data.size()), space.encoded_dim());
   dataset.y.resize(static_cast<Eigen::Index>(data.size()));
@@ -236,7 +237,8 @@ TEST(Suggest, IncumbentIsTheBestPosteriorMeanOrTheBestObservedValue) {
   const gp::Posterior posterior = gp::Posterior::Create(
       dataset, gp::KernelKind::kMatern52,
       gp::Hyperparameters::FromJson(mean_based.summary.model["hyperparameters"]),
-      gp::OutputScaling::FromOutputs(dataset.y));
+      gp::OutputScaling{mean_based.summary.model["output_scaling"]["mean"].get<double>(),
+                        mean_based.summary.model["output_scaling"]["stddev"].get<double>()});
   Eigen::VectorXd mean, variance;
   posterior.Predict(dataset.x, &mean, &variance);
   ExpectClose(mean_based.summary.used["incumbent"].get<double>(), mean.maxCoeff(), 1e-9, 1e-12);

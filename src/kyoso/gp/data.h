@@ -29,8 +29,10 @@ struct Dataset {
 // `expected_dim` > 0 additionally requires d == expected_dim (code data.dimension).
 void ValidateDataset(const Dataset& data, int expected_dim = 0);
 
-// y_standardized = (y - mean) / stddev. stddev is the sample standard deviation (n - 1), or 1 when
-// fewer than two outputs differ (constant data), so the standardization is always invertible.
+// y_standardized = (y - mean) / stddev. FromOutputs: the sample mean and the sample standard
+// deviation (n - 1), or 1 when fewer than two outputs differ (constant data), so the
+// standardization is always invertible. In a fitted Posterior, `mean` is the GP's constant prior
+// mean in user units (FitOptions::estimate_mean: the GLS estimate, not the sample mean).
 struct OutputScaling {
   double mean = 0;
   double stddev = 1;

@@ -37,12 +37,13 @@ class Objective {
  public:
   // num_threads: threads of one evaluation (1 when starts already run in parallel).
   Objective(const Eigen::MatrixXd& x, const Eigen::VectorXd& y, KernelKind kernel, bool learn_noise,
-            double fixed_log_noise, int num_threads)
+            double fixed_log_noise, bool estimate_mean, int num_threads)
       : x_(x),
         y_(y),
         kernel_(kernel),
         learn_noise_(learn_noise),
         fixed_log_noise_(fixed_log_noise),
+        estimate_mean_(estimate_mean),
         num_threads_(num_threads) {}
 
   Hyperparameters ToHyperparameters(const Eigen::VectorXd& theta) const {
@@ -58,7 +59,8 @@ class Objective {
     ++num_evaluations_;
     const Hyperparameters h = ToHyperparameters(theta);
     const LikelihoodValue lml =
-        detail::LogMarginalLikelihood(x_, y_, kernel_, h, true, workspace_, num_threads_);
+        detail::LogMarginalLikelihood(x_, y_, kernel_, h, true, estimate_mean_, workspace_,
+                                      num_threads_);
     if (lml.jitter > 0) ++num_jittered_;
     if (!lml.ok || !lml.gradient.allFinite()) {
       gradient.setZero(theta.size());
@@ -91,6 +93,7 @@ class Objective {
   KernelKind kernel_;
   bool learn_noise_;
   double fixed_log_noise_;
+  bool estimate_mean_;
   int num_threads_;
   detail::LikelihoodWorkspace workspace_;
   int num_evaluations_ = 0;
@@ -261,7 +264,8 @@ nlohmann::json FitOptions::ToJson() const {
                          {"max_iterations", max_iterations},
                          {"max_warm_iterations", max_warm_iterations},
                          {"gradient_tolerance", gradient_tolerance},
-                         {"max_screening_points", max_screening_points}};
+                         {"max_screening_points", max_screening_points},
+                         {"estimate_mean", estimate_mean}};
   json["warm_start"] = warm_start ? warm_start->ToJson() : nlohmann::json();
   return json;
 }
@@ -402,7 +406,7 @@ FitResult Fit(const Dataset& data, const FitOptions& options, ProgressSink* prog
       return;
     }
     Objective objective(search_x, search_y, options.kernel, learn_noise, fixed_log_noise,
-                        num_threads / num_start_threads);
+                        options.estimate_mean, num_threads / num_start_threads);
     const int iterations = (warm && s == 0) ? options.max_warm_iterations : options.max_iterations;
     outcome = RunStart(objective, starts[static_cast<std::size_t>(s)], low, high, iterations,
                        options.gradient_tolerance);
@@ -432,7 +436,8 @@ FitResult Fit(const Dataset& data, const FitOptions& options, ProgressSink* prog
       best_start = s;
     }
   }
-  Objective full(data.x, ys, options.kernel, learn_noise, fixed_log_noise, num_threads);
+  Objective full(data.x, ys, options.kernel, learn_noise, fixed_log_noise, options.estimate_mean,
+                 num_threads);
   if (screen && best.ok && !cancelled) {
     if (!report(total_stages - 1, "polishing on all " + std::to_string(n) + " points")) {
       cancelled = true;
@@ -478,9 +483,13 @@ FitResult Fit(const Dataset& data, const FitOptions& options, ProgressSink* prog
   const Hyperparameters h = full.ToHyperparameters(theta);
   // One factorization gives both the final log marginal likelihood and the posterior.
   detail::LikelihoodWorkspace workspace;
-  const LikelihoodValue lml =
-      detail::LogMarginalLikelihood(data.x, ys, options.kernel, h, false, workspace, num_threads);
-  FitResult result{lml.ok ? Posterior::FromFactor(data, options.kernel, h, scaling,
+  const LikelihoodValue lml = detail::LogMarginalLikelihood(
+      data.x, ys, options.kernel, h, false, options.estimate_mean, workspace, num_threads);
+  // The constant prior mean is folded into the output scaling: (y - mean) / stddev has mean 0
+  // under the model, so Posterior predicts mean + stddev * (k^T alpha) with no separate term.
+  OutputScaling model_scaling = scaling;
+  model_scaling.mean += scaling.stddev * lml.constant_mean;
+  FitResult result{lml.ok ? Posterior::FromFactor(data, options.kernel, h, model_scaling,
                                                   std::move(workspace.factor), lml.jitter)
                           : Posterior::Create(data, options.kernel, h, scaling),
                    std::move(summary)};
@@ -501,6 +510,8 @@ FitResult Fit(const Dataset& data, const FitOptions& options, ProgressSink* prog
   out.used = {{"kernel", ToString(options.kernel)},
               {"noise", learn_noise ? "learned" : "fixed"},
               {"noise_variance", std::exp(h.log_noise_variance)},
+              {"mean", options.estimate_mean ? "constant, generalized least squares" : "sample mean"},
+              {"constant_mean", result.posterior.scaling().mean},
               {"num_starts", static_cast<int>(starts.size())},
               {"warm_start", warm},
               {"screening_points", screen ? options.max_screening_points : 0},

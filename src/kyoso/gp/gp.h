@@ -8,3 +8,4 @@
 #include "kyoso/gp/kernel.h"      // IWYU pragma: export
 #include "kyoso/gp/likelihood.h"  // IWYU pragma: export
 #include "kyoso/gp/posterior.h"   // IWYU pragma: export
+#include "kyoso/gp/warp.h"        // IWYU pragma: export

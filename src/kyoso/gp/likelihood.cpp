@@ -56,17 +56,18 @@ double LogPrior(const Hyperparameters& h, bool learn_noise, Eigen::VectorXd* gra
 
 LikelihoodValue LogMarginalLikelihood(const Eigen::MatrixXd& x, const Eigen::VectorXd& y,
                                       KernelKind kernel, const Hyperparameters& h,
-                                      bool with_gradient) {
+                                      bool with_gradient, bool estimate_mean) {
   detail::LikelihoodWorkspace workspace;
-  return detail::LogMarginalLikelihood(x, y, kernel, h, with_gradient, workspace, 1);
+  return detail::LogMarginalLikelihood(x, y, kernel, h, with_gradient, estimate_mean, workspace,
+                                       1);
 }
 
 namespace detail {
 
 LikelihoodValue LogMarginalLikelihood(const Eigen::MatrixXd& x, const Eigen::VectorXd& y,
                                       KernelKind kernel, const Hyperparameters& h,
-                                      bool with_gradient, LikelihoodWorkspace& workspace,
-                                      int num_threads) {
+                                      bool with_gradient, bool estimate_mean,
+                                      LikelihoodWorkspace& workspace, int num_threads) {
   LikelihoodValue result;
   const Eigen::Index n = x.rows();
   const int d = static_cast<int>(x.cols());
@@ -124,9 +125,15 @@ LikelihoodValue LogMarginalLikelihood(const Eigen::MatrixXd& x, const Eigen::Vec
   if (!factorized) return result;
   auto lower = factor.triangularView<Eigen::Lower>();
 
-  Eigen::VectorXd alpha = lower.solve(y);
+  Eigen::VectorXd alpha = lower.solve(y);  // L^-1 y
+  if (estimate_mean) {
+    // m = 1^T K^-1 y / 1^T K^-1 1 = (L^-1 1).(L^-1 y) / |L^-1 1|^2; L^-1 (y - m 1) = L^-1 y - m L^-1 1.
+    const Eigen::VectorXd ones = lower.solve(Eigen::VectorXd::Ones(n));
+    result.constant_mean = ones.dot(alpha) / ones.squaredNorm();
+    alpha -= result.constant_mean * ones;
+  }
   const double data_fit = alpha.squaredNorm();
-  lower.transpose().solveInPlace(alpha);  // alpha = K^-1 y
+  lower.transpose().solveInPlace(alpha);  // alpha = K^-1 (y - m)
   const double log_det_half = factor.diagonal().array().log().sum();
   result.log_marginal_likelihood =
       -0.5 * data_fit - log_det_half - 0.5 * static_cast<double>(n) * kLogTwoPi;  // R&W Eq. 2.30

@@ -187,9 +187,11 @@ std::optional<gp::Hyperparameters> WarmStart(const nlohmann::json& warm_start) {
   return gp::Hyperparameters::FromJson(warm_start, "/options/warm_start");
 }
 
+// A fitted model: the GP on warped outputs and the warp that maps its predictions back.
 struct Model {
   gp::Posterior posterior;
   gp::FitSummary fit;
+  gp::OutputWarp warp;
 };
 
 std::optional<Model> FitModel(const space::Space& space,
@@ -208,7 +210,13 @@ std::optional<Model> FitModel(const space::Space& space,
         space.Encode(observations[i].params).cwiseMax(0.0).cwiseMin(1.0).transpose();
     data.y[static_cast<Eigen::Index>(i)] = observations[i].value;
   }
+  gp::OutputWarp warp;
+  if (options.output_warping == OutputWarping::kYeoJohnson) {
+    warp = gp::OutputWarp::Fit(data.y, options.direction == Direction::kMaximize ? 1.0 : -1.0);
+    data.y = warp.Forward(data.y);
+  }
   gp::FitOptions fit_options;
+  fit_options.estimate_mean = options.estimate_mean;
   fit_options.kernel = ToGp(options.kernel);
   fit_options.fixed_noise = options.noiseless;
   fit_options.num_restarts = options.num_fit_restarts;
@@ -221,7 +229,7 @@ std::optional<Model> FitModel(const space::Space& space,
   fit_options.warm_start = WarmStart(options.warm_start);
   fit_options.num_threads = options.num_threads;
   gp::FitResult fit = gp::Fit(data, fit_options, progress);
-  return Model{std::move(fit.posterior), std::move(fit.summary)};
+  return Model{std::move(fit.posterior), std::move(fit.summary), warp};
 }
 
 acquisition::Options AcquisitionOptions(const SuggestOptions& options) {
@@ -714,6 +722,8 @@ nlohmann::json OptionsJson(const SuggestOptions& options) {
           {"num_initial", options.num_initial},
           {"kernel", ToString(options.kernel)},
           {"noiseless", options.noiseless},
+          {"output_warping", ToString(options.output_warping)},
+          {"estimate_mean", options.estimate_mean},
           {"num_fit_restarts", options.num_fit_restarts},
           {"num_acq_restarts", options.num_acq_restarts},
           {"num_candidates", options.num_candidates},
@@ -805,6 +815,17 @@ std::optional<LocalSearch> ParseLocalSearch(const std::string& text) {
   return std::nullopt;
 }
 
+std::string ToString(OutputWarping warping) {
+  return warping == OutputWarping::kYeoJohnson ? "yeo_johnson" : "none";
+}
+
+std::optional<OutputWarping> ParseOutputWarping(const std::string& text) {
+  for (auto warping : {OutputWarping::kNone, OutputWarping::kYeoJohnson}) {
+    if (ToString(warping) == text) return warping;
+  }
+  return std::nullopt;
+}
+
 std::vector<std::string> SuggestOptions::Validate(const space::Space& space) const {
   std::vector<std::string> messages;
   for (const Issue& issue : OptionIssues(space, *this)) {
@@ -873,6 +894,8 @@ SuggestResult Suggest(const space::Space& space, const std::vector<Observation>&
 
   const gp::Posterior& posterior = model->posterior;
   summary.model = posterior.ToJson();
+  summary.model["output_warp"] = model->warp.ToJson();
+  summary.used["output_warp"] = model->warp.ToJson();
   summary.used["fit"] = model->fit.ToJson();
   summary.used["design"] = "model";
   for (const std::string& w : model->fit.warnings) summary.warnings.push_back("fit: " + w);
@@ -887,7 +910,10 @@ SuggestResult Suggest(const space::Space& space, const std::vector<Observation>&
     summary.used["lipschitz"] = lipschitz;
   }
   const acquisition::Options acquisition_options = AcquisitionOptions(options);
-  summary.used["incumbent"] = acquisition::IncumbentValue(posterior, acquisition_options);
+  // In user units; EI and PI improve on the warped value (the warp is increasing, so the order of
+  // candidates is the same).
+  summary.used["incumbent"] =
+      model->warp.Inverse(acquisition::IncumbentValue(posterior, acquisition_options));
   summary.used["acquisition"] = ToString(options.acquisition);
   summary.used["batch_policy"] = options.batch_size > 1 || !pending.empty()
                                      ? nlohmann::json(ToString(options.batch_policy))
@@ -936,8 +962,11 @@ SuggestResult Suggest(const space::Space& space, const std::vector<Observation>&
     posterior.Predict(x, &mean, &variance);
     for (std::size_t s = 0; s < batch.slots.size(); ++s) {
       const auto e = static_cast<Eigen::Index>(s);
-      result.points.push_back({batch.slots[s].raw, mean[e], std::sqrt(std::max(variance[e], 0.0)),
-                               batch.slots[s].value});
+      double user_mean = 0;
+      double user_stddev = 0;
+      model->warp.Moments(mean[e], std::sqrt(std::max(variance[e], 0.0)), &user_mean,
+                          &user_stddev);
+      result.points.push_back({batch.slots[s].raw, user_mean, user_stddev, batch.slots[s].value});
     }
   }
   summary.optimize_seconds = SecondsSince(optimize_start);
@@ -974,8 +1003,10 @@ std::optional<std::vector<Prediction>> Predict(const space::Space& space,
     double mean = 0;
     double variance = 0;
     model->posterior.PredictWithGradient(u, &mean, &variance, nullptr, nullptr);
-    predictions.push_back(
-        {mean, std::sqrt(std::max(variance, 0.0)), acquisition->Evaluate(u, nullptr)});
+    double user_mean = 0;
+    double user_stddev = 0;
+    model->warp.Moments(mean, std::sqrt(std::max(variance, 0.0)), &user_mean, &user_stddev);
+    predictions.push_back({user_mean, user_stddev, acquisition->Evaluate(u, nullptr)});
   }
   return predictions;
 }

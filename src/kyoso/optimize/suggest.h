@@ -34,6 +34,11 @@ enum class Incumbent {
   kBestObserved,       // best observed value
   kBestPosteriorMean,  // best posterior mean at the observed points (robust to lucky outliers)
 };
+// The transform of the measured values before the GP sees them (docs/methods/gp.md §8).
+enum class OutputWarping {
+  kNone,        // the GP models the values as measured (after standardization)
+  kYeoJohnson,  // Yeo-Johnson power transform fitted by maximum likelihood (gp::OutputWarp)
+};
 // Where each batch slot maximizes the acquisition (docs/methods/optimize.md §7).
 enum class LocalSearch {
   kOff,          // every slot over the whole space
@@ -51,6 +56,8 @@ std::string ToString(Incumbent incumbent);  // "best_observed", "best_mean"
 std::optional<Incumbent> ParseIncumbent(const std::string& text);
 std::string ToString(LocalSearch mode);  // "off", "trust_region", "alternate"
 std::optional<LocalSearch> ParseLocalSearch(const std::string& text);
+std::string ToString(OutputWarping warping);  // "none", "yeo_johnson"
+std::optional<OutputWarping> ParseOutputWarping(const std::string& text);
 
 // One finished experiment: raw parameter values and the measured objective (single objective).
 struct Observation {
@@ -70,6 +77,10 @@ struct SuggestOptions {
                                     // -1 = automatic (max(5, d + 1))
   KernelKind kernel = KernelKind::kMatern52;
   bool noiseless = false;         // fix a tiny noise instead of learning it
+  // Warp the measured values before fitting; predictions are reported back in user units.
+  OutputWarping output_warping = OutputWarping::kYeoJohnson;
+  // The GP's constant mean: generalized least squares (true) or the sample mean (false).
+  bool estimate_mean = true;
   int num_fit_restarts = 4;       // multi-start L-BFGS restarts for hyperparameters
   int num_acq_restarts = 10;      // multi-start L-BFGS restarts for the acquisition
   int num_candidates = 1000;      // space-filling candidates scored before local search

@@ -20,7 +20,7 @@ struct LikelihoodWorkspace {
 
 LikelihoodValue LogMarginalLikelihood(const Eigen::MatrixXd& x, const Eigen::VectorXd& y,
                                       KernelKind kernel, const Hyperparameters& h,
-                                      bool with_gradient, LikelihoodWorkspace& workspace,
-                                      int num_threads);
+                                      bool with_gradient, bool estimate_mean,
+                                      LikelihoodWorkspace& workspace, int num_threads);
 
 }  // namespace kyoso::gp::detail
