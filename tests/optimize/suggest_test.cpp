@@ -17,6 +17,7 @@
 #include "kyoso/gp/gp.h"
 #include "kyoso/optimize/maximize.h"
 #include "kyoso/space/sampling.h"
+#include "summary_model.h"
 #include "support/expect_close.h"
 
 namespace kyoso::optimize {
@@ -293,19 +294,10 @@ SuggestOptions OneFurnaceOptions() {
   return options;
 }
 
-// A fresh posterior on the problem's data with the hyperparameters the engine reported.
+// A fresh posterior on the problem's data with the warp, scaling and hyperparameters the engine
+// reported.
 gp::Posterior PosteriorOfSummary(const OneFurnaceProblem& problem, const SuggestSummary& summary) {
-  gp::Dataset dataset;
-  dataset.x.resize(static_cast<Eigen::Index>(problem.data.size()), problem.space.encoded_dim());
-  dataset.y.resize(static_cast<Eigen::Index>(problem.data.size()));
-  for (std::size_t i = 0; i < problem.data.size(); ++i) {
-    dataset.x.row(static_cast<Eigen::Index>(i)) =
-        problem.space.Encode(problem.data[i].params).transpose();
-    dataset.y[static_cast<Eigen::Index>(i)] = problem.data[i].value;
-  }
-  return gp::Posterior::Create(dataset, gp::KernelKind::kMatern52,
-                               gp::Hyperparameters::FromJson(summary.model["hyperparameters"]),
-                               gp::OutputScaling::FromOutputs(dataset.y));
+  return testing::PosteriorFromSummaryModel(problem.space, problem.data, summary.model);
 }
 
 TEST(Suggest, SharedParametersAreIdenticalAndBeatCopyingTheFirstPoint) {

@@ -9,6 +9,7 @@
 #include <Eigen/Eigenvalues>
 
 #include "kyoso/base/error.h"
+#include "kyoso/base/json_reader.h"
 
 namespace kyoso::gp {
 namespace {
@@ -186,6 +187,36 @@ nlohmann::json OutputWarp::ToJson() const {
           {"center", center},
           {"scale", scale},
           {"sign", sign}};
+}
+
+OutputWarp OutputWarp::FromJson(const nlohmann::json& json, const std::string& path) {
+  IssueList issues;
+  ObjectReader reader(json, path, issues);
+  OutputWarp warp;
+  const std::string kind = reader.String("kind", true).value_or("none");
+  if (kind == "yeo_johnson") {
+    warp.active = true;
+    warp.lambda = reader.Number("lambda", true).value_or(1.0);
+    warp.center = reader.Number("center", true).value_or(0.0);
+    warp.scale = reader.Number("scale", true).value_or(1.0);
+    warp.sign = reader.Number("sign", true).value_or(1.0);
+    if (!(warp.lambda >= kLambdaLow && warp.lambda <= kLambdaHigh)) {
+      issues.Add(reader.PathOf("lambda"), "gp.output_warp", "lambda must lie in [0, 2]");
+    }
+    if (!(warp.scale > 0) || !std::isfinite(warp.scale) || !std::isfinite(warp.center)) {
+      issues.Add(reader.PathOf("scale"), "gp.output_warp",
+                 "scale must be a positive number and center finite");
+    }
+    if (warp.sign != 1.0 && warp.sign != -1.0) {
+      issues.Add(reader.PathOf("sign"), "gp.output_warp", "sign must be 1 or -1");
+    }
+  } else if (kind != "none") {
+    issues.Add(reader.PathOf("kind"), "gp.output_warp",
+               "unknown kind \"" + kind + "\" (expected \"yeo_johnson\" or \"none\")");
+  }
+  reader.CheckNoUnknownKeys();
+  issues.ThrowIfAny();
+  return warp;
 }
 
 }  // namespace kyoso::gp

@@ -311,7 +311,9 @@ class Maximizer {
   }
 
   // Hill climb over grid neighbours: +-1 step on each free integer/discrete grid, every other
-  // choice of each free categorical. Only feasible, non-excluded neighbours are considered.
+  // choice of each free categorical. Only feasible, non-excluded neighbours are considered, and
+  // a grid neighbour only within the search box widened by half a grid step (how far snapping a
+  // point of the box can move it), so trust-region slots stay in their region.
   void Climb(Start& current) {
     for (int step = 0; step < options_.max_neighbourhood_steps; ++step) {
       std::vector<std::vector<double>> neighbours;
@@ -325,6 +327,12 @@ class Maximizer {
           if (other == k || (p.kind != space::ParameterKind::kCategorical && !adjacent)) continue;
           std::vector<double> raw = current.raw;
           raw[ui] = space_.GridValue(i, other);
+          if (p.kind != space::ParameterKind::kCategorical) {
+            const int e = space_.EncodedOffset(i);
+            const double u = space_.Encode(raw)[e];
+            const double half_step = 0.5 / static_cast<double>(space_.GridSize(i) - 1);
+            if (u < lower_[e] - half_step - 1e-12 || u > upper_[e] + half_step + 1e-12) continue;
+          }
           if (Allowed(raw)) neighbours.push_back(std::move(raw));
         }
       }
