@@ -38,7 +38,8 @@ LikelihoodValue LogMarginalLikelihood(const Eigen::MatrixXd& x, const Eigen::Vec
 //                                                     Nardi 2024, centred at ~0.24 sqrt(d) on the
 //                                                     unit cube instead of their ~4.1 sqrt(d))
 //   log signal_variance ~ Normal(0, 1)                (weak, standardized outputs)
-//   log noise_variance ~ Normal(-8, 2)                (weak; median 3e-4 of the output variance)
+//   log noise_variance ~ Normal(-6, 3)                (weak; 95% range 6e-6 ... 1 of the output
+//                                                     variance: noiseless simulators to all noise)
 // The noise term is omitted when `learn_noise` is false. Returns log p(theta) and, when
 // `gradient` is non-null, fills its gradient with respect to Hyperparameters::Pack().
 double LogPrior(const Hyperparameters& h, bool learn_noise, Eigen::VectorXd* gradient);
@@ -47,7 +48,7 @@ double LogPrior(const Hyperparameters& h, bool learn_noise, Eigen::VectorXd* gra
 double LengthscalePriorLocation(int dim);
 
 inline constexpr double kLengthscalePriorStddev = 1.5;  // of log l_k
-inline constexpr double kNoisePriorMean = -8.0;         // of log noise_variance
-inline constexpr double kNoisePriorStddev = 2.0;        // of log noise_variance
+inline constexpr double kNoisePriorMean = -6.0;         // of log noise_variance
+inline constexpr double kNoisePriorStddev = 3.0;        // of log noise_variance
 
 }  // namespace kyoso::gp
