@@ -10,7 +10,8 @@
 // Optional engine settings for ablations (defaults = SuggestOptions defaults): --local-search
 // off|trust_region|alternate, --incumbent best_observed|best_mean, --incumbent-candidates N,
 // --tr-min-length L, --tr-local-points N, --batch-policy penalization|believer,
-// --noiseless 0|1, --output-warping none|yeo_johnson, --mean gls|sample; --tag T appends T to the method name (kyoso-q1T) so variants can share DIR.
+// --noiseless 0|1, --output-warping none|yeo_johnson, --mean gls|sample; --tag T appends T to the
+// method name (kyoso-q1T) so variants can share DIR.
 // --trace-models 1 records each call's fitted global model (summary.model: length scales, signal
 // and noise variances, output scaling) in the run's "models" array, for diagnosing a run.
 // --noise-sd S adds Gaussian noise of standard deviation S (objective units; seeded per run) to
@@ -274,8 +275,7 @@ int main(int argc, char** argv) {
   try {
     const sp::Space space = MakeSpace(*it);
     for (std::uint64_t seed : seeds)
-      doc["runs"].push_back(
-          RunSeed(*it, space, seed, budget, batch, base, trace_models, noise_sd));
+      doc["runs"].push_back(RunSeed(*it, space, seed, budget, batch, base, trace_models, noise_sd));
   } catch (const std::exception& e) {
     std::fprintf(stderr, "bo_regret: %s\n", e.what());
     return 1;

@@ -128,8 +128,8 @@ TEST(Posterior, FromTheLikelihoodFactorEqualsCreate) {
   const OutputScaling scaling = OutputScaling::FromOutputs(data.y);
   const Eigen::VectorXd ys = (data.y.array() - scaling.mean) / scaling.stddev;
   detail::LikelihoodWorkspace workspace;
-  const LikelihoodValue lml =
-      detail::LogMarginalLikelihood(data.x, ys, KernelKind::kMatern52, h, false, false, workspace, 2);
+  const LikelihoodValue lml = detail::LogMarginalLikelihood(data.x, ys, KernelKind::kMatern52, h,
+                                                            false, false, workspace, 2);
   ASSERT_TRUE(lml.ok);
   const Posterior from_factor =
       Posterior::FromFactor(data, KernelKind::kMatern52, h, scaling, workspace.factor, lml.jitter);

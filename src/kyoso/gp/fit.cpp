@@ -58,9 +58,8 @@ class Objective {
   double operator()(const Eigen::VectorXd& theta, Eigen::VectorXd& gradient) {
     ++num_evaluations_;
     const Hyperparameters h = ToHyperparameters(theta);
-    const LikelihoodValue lml =
-        detail::LogMarginalLikelihood(x_, y_, kernel_, h, true, estimate_mean_, workspace_,
-                                      num_threads_);
+    const LikelihoodValue lml = detail::LogMarginalLikelihood(
+        x_, y_, kernel_, h, true, estimate_mean_, workspace_, num_threads_);
     if (lml.jitter > 0) ++num_jittered_;
     if (!lml.ok || !lml.gradient.allFinite()) {
       gradient.setZero(theta.size());
@@ -507,15 +506,16 @@ FitResult Fit(const Dataset& data, const FitOptions& options, ProgressSink* prog
                              " is at its upper bound (the output hardly varies along it)");
     }
   }
-  out.used = {{"kernel", ToString(options.kernel)},
-              {"noise", learn_noise ? "learned" : "fixed"},
-              {"noise_variance", std::exp(h.log_noise_variance)},
-              {"mean", options.estimate_mean ? "constant, generalized least squares" : "sample mean"},
-              {"constant_mean", result.posterior.scaling().mean},
-              {"num_starts", static_cast<int>(starts.size())},
-              {"warm_start", warm},
-              {"screening_points", screen ? options.max_screening_points : 0},
-              {"jitter", out.jitter}};
+  out.used = {
+      {"kernel", ToString(options.kernel)},
+      {"noise", learn_noise ? "learned" : "fixed"},
+      {"noise_variance", std::exp(h.log_noise_variance)},
+      {"mean", options.estimate_mean ? "constant, generalized least squares" : "sample mean"},
+      {"constant_mean", result.posterior.scaling().mean},
+      {"num_starts", static_cast<int>(starts.size())},
+      {"warm_start", warm},
+      {"screening_points", screen ? options.max_screening_points : 0},
+      {"jitter", out.jitter}};
   out.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   return result;
 }

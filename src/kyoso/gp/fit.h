@@ -24,8 +24,8 @@ struct FitOptions {
   KernelKind kernel = KernelKind::kMatern52;  // covariance kernel
   bool fixed_noise = false;  // noiseless data: noise fixed at noise_variance_floor, not learned
   // The GP's constant prior mean: true = estimated by generalized least squares and profiled out
-  // of the likelihood (ordinary kriging, docs/methods/gp.md §3); false = the sample mean of y (the
-  // standardized outputs have mean 0). The sample mean is biased toward wherever the optimizer
+  // of the likelihood (ordinary kriging, docs/methods/gp.md §3.1); false = the sample mean of y
+  // (the standardized outputs have mean 0). The sample mean is biased toward wherever the optimizer
   // sampled densely; the GLS estimate down-weights correlated (clustered) points.
   bool estimate_mean = true;
   double noise_variance_floor = 1e-8;  // lower bound of the noise variance (standardized y), > 0

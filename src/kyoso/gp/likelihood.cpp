@@ -58,8 +58,7 @@ LikelihoodValue LogMarginalLikelihood(const Eigen::MatrixXd& x, const Eigen::Vec
                                       KernelKind kernel, const Hyperparameters& h,
                                       bool with_gradient, bool estimate_mean) {
   detail::LikelihoodWorkspace workspace;
-  return detail::LogMarginalLikelihood(x, y, kernel, h, with_gradient, estimate_mean, workspace,
-                                       1);
+  return detail::LogMarginalLikelihood(x, y, kernel, h, with_gradient, estimate_mean, workspace, 1);
 }
 
 namespace detail {
@@ -127,7 +126,8 @@ LikelihoodValue LogMarginalLikelihood(const Eigen::MatrixXd& x, const Eigen::Vec
 
   Eigen::VectorXd alpha = lower.solve(y);  // L^-1 y
   if (estimate_mean) {
-    // m = 1^T K^-1 y / 1^T K^-1 1 = (L^-1 1).(L^-1 y) / |L^-1 1|^2; L^-1 (y - m 1) = L^-1 y - m L^-1 1.
+    // m = 1^T K^-1 y / 1^T K^-1 1 = (L^-1 1).(L^-1 y) / |L^-1 1|^2; L^-1 (y - m 1) = L^-1 y - m
+    // L^-1 1.
     const Eigen::VectorXd ones = lower.solve(Eigen::VectorXd::Ones(n));
     result.constant_mean = ones.dot(alpha) / ones.squaredNorm();
     alpha -= result.constant_mean * ones;

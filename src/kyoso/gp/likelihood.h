@@ -1,8 +1,8 @@
 // The objective of hyperparameter fitting: the log marginal likelihood of a GP with a zero or a
-// profiled constant mean (Rasmussen & Williams 2006, Eq. 2.30 and §2.7) and the weak, dimension-aware log prior, both with
-// analytic gradients with respect to the log hyperparameters (R&W Eq. 5.9). Fit() maximizes their
-// sum; these functions are public so tests and diagnostics can check them directly.
-// See docs/methods/gp.md §3-4.
+// profiled constant mean (Rasmussen & Williams 2006, Eq. 2.30 and §2.7) and the weak,
+// dimension-aware log prior, both with analytic gradients with respect to the log hyperparameters
+// (R&W Eq. 5.9). Fit() maximizes their sum; these functions are public so tests and diagnostics can
+// check them directly. See docs/methods/gp.md §3-4.
 #pragma once
 
 #include <Eigen/Core>

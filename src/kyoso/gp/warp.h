@@ -44,8 +44,8 @@ struct OutputWarp {
   // Mean and standard deviation in user units of Inverse(Z), Z ~ Normal(mean, stddev^2): what a
   // Gaussian prediction of the warped output says about y. 40-point Gauss-Hermite quadrature.
   // Inverse is C^1 with a jump in its second derivative where sign * (y - center) = 0, so the rule
-  // converges algebraically, not exponentially: <= 6e-6 relative (tests/gp/warp_test.cpp), far below
-  // any model error. stddev = 0 gives (Inverse(mean), 0).
+  // converges algebraically, not exponentially: <= 6e-6 relative (tests/gp/warp_test.cpp), far
+  // below any model error. stddev = 0 gives (Inverse(mean), 0).
   void Moments(double mean, double stddev, double* out_mean, double* out_stddev) const;
   // {"kind": "yeo_johnson" | "none", "lambda", "center", "scale", "sign"}
   nlohmann::json ToJson() const;

@@ -964,8 +964,7 @@ SuggestResult Suggest(const space::Space& space, const std::vector<Observation>&
       const auto e = static_cast<Eigen::Index>(s);
       double user_mean = 0;
       double user_stddev = 0;
-      model->warp.Moments(mean[e], std::sqrt(std::max(variance[e], 0.0)), &user_mean,
-                          &user_stddev);
+      model->warp.Moments(mean[e], std::sqrt(std::max(variance[e], 0.0)), &user_mean, &user_stddev);
       result.points.push_back({batch.slots[s].raw, user_mean, user_stddev, batch.slots[s].value});
     }
   }

@@ -76,7 +76,7 @@ struct SuggestOptions {
   int num_initial = -1;             // below this many observations: space-filling design;
                                     // -1 = automatic (max(5, d + 1))
   KernelKind kernel = KernelKind::kMatern52;
-  bool noiseless = false;         // fix a tiny noise instead of learning it
+  bool noiseless = false;  // fix a tiny noise instead of learning it
   // Warp the measured values before fitting; predictions are reported back in user units.
   OutputWarping output_warping = OutputWarping::kYeoJohnson;
   // The GP's constant mean: generalized least squares (true) or the sample mean (false).
