@@ -129,6 +129,25 @@ TEST(Suggest, AfterDataStoresPredictionsAndAvoidsPendingPoints) {
   EXPECT_NE(first.batch_id, second.batch_id);
 }
 
+TEST(Suggest, TheObjectivesWarpSettingReachesTheEngineAndIsRecorded) {
+  // "warp": "none" turns the engine's Yeo-Johnson output warp off (docs/spec.md); the summary
+  // stored with the proposal says which warp the model used, so it can be rebuilt.
+  for (const std::string warp : {"none", "yeo_johnson"}) {
+    TempDb tmp;
+    auto db = tmp.Open();
+    nlohmann::json spec = Ba122Spec();
+    spec["objectives"][0]["warp"] = warp;
+    const Campaign c = Init(*db, spec, "alice");
+    for (double temp : {500.0, 550.0, 600.0, 650.0, 700.0, 575.0}) AddMeasured(*db, c, 50, temp, 5);
+    const SuggestOutcome out = Suggest(*db, c, {.batch_size = 1, .seed = 3});
+    ASSERT_EQ(out.experiments.size(), 1u);
+    SCOPED_TRACE(warp);
+    EXPECT_EQ(out.summary.used["given"]["output_warping"], warp);
+    EXPECT_EQ(out.summary.used["output_warp"]["kind"], warp);
+    EXPECT_EQ(out.summary.model["output_warp"]["kind"], warp);
+  }
+}
+
 TEST(Suggest, NoiselessObjectiveFixesTheNoiseAtTheFloor) {
   // "noise": "none" (a deterministic lab or simulator): the engine does not learn a noise
   // variance but fixes it at the floor, 1e-8 of the standardized output variance

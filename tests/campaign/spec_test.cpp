@@ -266,6 +266,19 @@ TEST(ObjectiveNoise, ParsesNoneAndRejectsUnknownWords) {
             std::vector<std::string>{"/objectives/1/noise spec.choice"});
 }
 
+TEST(ObjectiveWarp, DefaultsToYeoJohnsonParsesNoneAndRejectsUnknownWords) {
+  nlohmann::json spec = MixedSpec();
+  spec["objectives"][0]["warp"] = "none";
+  const CampaignSpec parsed = ParseSpec(spec);
+  EXPECT_EQ(parsed.primary().warp, optimize::OutputWarping::kNone);
+  EXPECT_EQ(parsed.objectives[1].warp, optimize::OutputWarping::kYeoJohnson);  // the default
+  EXPECT_EQ(ModelOptions(parsed, 0).output_warping, optimize::OutputWarping::kNone);
+  EXPECT_EQ(ModelOptions(parsed, 1).output_warping, optimize::OutputWarping::kYeoJohnson);
+  spec["objectives"][1]["warp"] = "box_cox";
+  EXPECT_EQ(IssuesOf([&] { ParseSpec(spec); }),
+            std::vector<std::string>{"/objectives/1/warp spec.choice"});
+}
+
 TEST(ObjectiveScale, LogModelsTheNaturalLogarithmWithAFloorForNonPositiveValues) {
   Objective linear;
   Objective log_scale;

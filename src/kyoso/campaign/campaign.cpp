@@ -128,6 +128,7 @@ optimize::SuggestOptions ModelOptions(const CampaignSpec& spec, int objective_in
   optimize::SuggestOptions options;
   options.direction = objective.direction;
   options.noiseless = objective.noiseless;
+  options.output_warping = objective.warp;
   return options;
 }
 

@@ -44,7 +44,7 @@ const std::vector<std::string>& KeysAt(const std::string& path) {
   static const std::vector<std::string> kParameter = {"name", "type",  "low",     "high",
                                                       "step", "scale", "choices", "unit"};
   static const std::vector<std::string> kObjective = {"name", "direction", "unit", "scale",
-                                                      "noise"};
+                                                      "noise", "warp"};
   static const std::vector<std::string> kNone;
   const std::size_t slashes = static_cast<std::size_t>(std::count(path.begin(), path.end(), '/'));
   if (slashes == 1) return kRoot;
@@ -191,6 +191,9 @@ CampaignSpec ParseSpec(const nlohmann::json& json) {
       }
       if (std::optional<std::string> noise = reader.Choice("noise", {"learned", "none"})) {
         objective.noiseless = *noise == "none";
+      }
+      if (std::optional<std::string> warp = reader.Choice("warp", {"yeo_johnson", "none"})) {
+        objective.warp = *optimize::ParseOutputWarping(*warp);
       }
       reader.CheckNoUnknownKeys();
       spec.objectives.push_back(objective);

@@ -28,6 +28,9 @@ struct Objective {
   // "noise": "learned" (default: measurement noise is a GP hyperparameter) or "none" (repeated
   // measurements agree, e.g. a deterministic simulator: a tiny fixed noise, docs/methods/gp.md §3).
   bool noiseless = false;
+  // "warp": "yeo_johnson" (default: the engine warps the modelled values by a Yeo-Johnson power
+  // transform fitted to them, docs/methods/gp.md §8) or "none" (the GP models them as they are).
+  optimize::OutputWarping warp = optimize::OutputWarping::kYeoJohnson;
 };
 
 std::string ToString(optimize::Direction direction);  // "minimize", "maximize"
