@@ -81,6 +81,11 @@ test('create a campaign in the form; a constraint typo shows the parser message'
   sent = await specWith(() => objective.locator('input[name=exact]').uncheck());
   assert.equal(sent.objectives[0].noise, undefined);
   assert.equal(sent.objectives[0].scale, 'log');
+  // "warp" is on by default (nothing in the spec); unchecked it sends "warp": "none".
+  sent = await specWith(() => objective.locator('input[name=warp]').uncheck());
+  assert.equal(sent.objectives[0].warp, 'none');
+  // Checked again the spec equals the one already checked, which the form does not send twice.
+  await objective.locator('input[name=warp]').check();
 
   await page.click('#add-constraint');
   const constraint = page.locator('.constraint-input').first();

@@ -85,6 +85,9 @@ function creationForm(ctx) {
       exact: h('input', {name: 'exact', type: 'checkbox', checked: o.noise === 'none',
         title: 'repeats exactly (a deterministic simulation): no measurement noise is learned',
         onchange: validate}),
+      warp: h('input', {name: 'warp', type: 'checkbox', checked: o.warp !== 'none',
+        title: 'warp the values by a fitted power transform before modelling (the default; ' +
+          'predictions stay in the objective\'s unit)', onchange: validate}),
     };
     const row = h('tr', {class: 'objective-row'},
       Object.entries(cells).map(([k, el]) => h('td', {dataset: {field: k}}, el)),
@@ -129,6 +132,7 @@ function creationForm(ctx) {
       if (c.unit.value.trim()) o.unit = c.unit.value.trim();
       if (c.log.checked) o.scale = 'log';
       if (c.exact.checked) o.noise = 'none';
+      if (!c.warp.checked) o.warp = 'none';
       spec.objectives.push(o);
     }
     for (const row of constraintList.children) {
@@ -236,7 +240,7 @@ function creationForm(ctx) {
     '+ parameter'),
   h('h3', {}, 'Objectives'),
   h('table', {class: 'grid form-grid'},
-    h('thead', {}, h('tr', {}, ['name', 'direction', 'unit', 'log', 'exact', ''].map((t) => h('th', {}, t)))),
+    h('thead', {}, h('tr', {}, ['name', 'direction', 'unit', 'log', 'exact', 'warp', ''].map((t) => h('th', {}, t)))),
     objectiveBody),
   h('button', {type: 'button', id: 'add-objective', onclick: () => { addObjective(); validate(); }},
     '+ objective'),
