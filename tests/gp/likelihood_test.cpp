@@ -22,6 +22,23 @@ using testing::SmoothFunction;
 
 constexpr KernelKind kKinds[] = {KernelKind::kMatern52, KernelKind::kMatern32, KernelKind::kRbf};
 
+// Central difference of the log marginal likelihood along packed parameter p, step 1e-5.
+double CentralDifference(const Dataset& data, const Eigen::VectorXd& y, KernelKind kind,
+                         const Eigen::VectorXd& theta, Eigen::Index p, bool estimate_mean) {
+  const double step = 1e-5;
+  Eigen::VectorXd plus = theta;
+  Eigen::VectorXd minus = theta;
+  plus(p) += step;
+  minus(p) -= step;
+  return (LogMarginalLikelihood(data.x, y, kind, Hyperparameters::Unpack(plus), false,
+                                estimate_mean)
+              .log_marginal_likelihood -
+          LogMarginalLikelihood(data.x, y, kind, Hyperparameters::Unpack(minus), false,
+                                estimate_mean)
+              .log_marginal_likelihood) /
+         (2 * step);
+}
+
 TEST(LogMarginalLikelihood, MatchesBruteForceFormula) {
   const Dataset data = MakeDataset(25, 3, 11, SmoothFunction);
   const Eigen::VectorXd y = (data.y.array() - data.y.mean()) / 2.0;
@@ -50,17 +67,7 @@ TEST(LogMarginalLikelihood, GradientMatchesCentralDifferencesForEveryKernel) {
     const Eigen::VectorXd theta = h.Pack();
     for (Eigen::Index p = 0; p < theta.size(); ++p) {
       // Central differences, step 1e-5: truncation error O(h^2) ~ 1e-10 relative; tolerance 1e-6.
-      const double step = 1e-5;
-      Eigen::VectorXd plus = theta;
-      Eigen::VectorXd minus = theta;
-      plus(p) += step;
-      minus(p) -= step;
-      const double fd =
-          (LogMarginalLikelihood(data.x, y, kind, Hyperparameters::Unpack(plus), false)
-               .log_marginal_likelihood -
-           LogMarginalLikelihood(data.x, y, kind, Hyperparameters::Unpack(minus), false)
-               .log_marginal_likelihood) /
-          (2 * step);
+      const double fd = CentralDifference(data, y, kind, theta, p, false);
       SCOPED_TRACE(ToString(kind) + " parameter " + std::to_string(p));
       ExpectClose(value.gradient(p), fd, 1e-6, 1e-6);
     }
@@ -110,17 +117,7 @@ TEST(LogMarginalLikelihood, ProfiledGradientMatchesCentralDifferences) {
     ASSERT_TRUE(value.ok);
     const Eigen::VectorXd theta = h.Pack();
     for (Eigen::Index p = 0; p < theta.size(); ++p) {
-      const double step = 1e-5;
-      Eigen::VectorXd plus = theta;
-      Eigen::VectorXd minus = theta;
-      plus(p) += step;
-      minus(p) -= step;
-      const double fd =
-          (LogMarginalLikelihood(data.x, y, kind, Hyperparameters::Unpack(plus), false, true)
-               .log_marginal_likelihood -
-           LogMarginalLikelihood(data.x, y, kind, Hyperparameters::Unpack(minus), false, true)
-               .log_marginal_likelihood) /
-          (2 * step);
+      const double fd = CentralDifference(data, y, kind, theta, p, true);
       SCOPED_TRACE(ToString(kind) + " parameter " + std::to_string(p));
       ExpectClose(value.gradient(p), fd, 1e-6, 1e-6);
     }
@@ -145,18 +142,7 @@ TEST(LogMarginalLikelihood, PanelledGradientAtThreeHundredPointsMatchesDifferenc
   for (Eigen::Index p = 0; p < theta.size(); ++p) {
     // Central differences, step 1e-5 (as above); the LML is ~1e2 here, so rounding in the
     // difference is ~1e-14 * 1e2 / 1e-5 = 1e-7: tolerance 1e-6 relative, 1e-5 absolute.
-    const double step = 1e-5;
-    Eigen::VectorXd plus = theta;
-    Eigen::VectorXd minus = theta;
-    plus(p) += step;
-    minus(p) -= step;
-    const double fd = (LogMarginalLikelihood(data.x, y, KernelKind::kMatern52,
-                                             Hyperparameters::Unpack(plus), false)
-                           .log_marginal_likelihood -
-                       LogMarginalLikelihood(data.x, y, KernelKind::kMatern52,
-                                             Hyperparameters::Unpack(minus), false)
-                           .log_marginal_likelihood) /
-                      (2 * step);
+    const double fd = CentralDifference(data, y, KernelKind::kMatern52, theta, p, false);
     SCOPED_TRACE("parameter " + std::to_string(p));
     ExpectClose(one.gradient(p), fd, 1e-6, 1e-5);
   }
