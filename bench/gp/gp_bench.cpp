@@ -1,9 +1,10 @@
-// Speed of the GP module: cold and warm hyperparameter fits, the likelihood with its gradient, and
-// predictions, as functions of the number of points n (Complexity: O(n^3) for fits) and of the
-// dimension d (separate rows). Issue #2 targets: fit at n = 1000, d = 10 in <= 3 s cold and <= 1 s
-// warm on the 2-core machine. Fits take a thread count (argument "threads", 0 = every hardware
-// thread; the result is the same for any count): "Time" is wall-clock, "CPU" the whole process's
-// CPU time summed over threads, so on a shared machine CPU is the figure to compare.
+// Speed of the GP module: cold and warm hyperparameter fits, the likelihood with its gradient,
+// predictions and the output warp, as functions of the number of points n (Complexity: O(n^3) for
+// fits) and of the dimension d (separate rows). Issue #2 targets: fit at n = 1000, d = 10 in <= 3 s
+// cold and <= 1 s warm on the 2-core machine. Fits take a thread count (argument "threads", 0 =
+// every hardware thread; the result is the same for any count): "Time" is wall-clock, "CPU" the
+// whole process's CPU time summed over threads, so on a shared machine CPU is the figure to
+// compare.
 //   build/release/bench/gp/gp_bench --benchmark_min_time=0.1
 #include <benchmark/benchmark.h>
 
@@ -116,6 +117,27 @@ void BM_PredictWithGradient(benchmark::State& state) {
   state.SetComplexityN(n);
 }
 
+// The output warp of every suggestion (gp/warp.h): fitting lambda on n values (grid + golden
+// section, O(n) per evaluation), and mapping one Gaussian prediction back (40-point quadrature).
+void BM_OutputWarpFit(benchmark::State& state) {
+  const Dataset data = MakeData(static_cast<int>(state.range(0)), 6);
+  for (auto _ : state) {
+    const kyoso::gp::OutputWarp warp = kyoso::gp::OutputWarp::Fit(data.y, -1.0);
+    benchmark::DoNotOptimize(warp.lambda);
+  }
+  state.SetComplexityN(state.range(0));
+}
+
+void BM_OutputWarpMoments(benchmark::State& state) {
+  const Dataset data = MakeData(100, 6);
+  const kyoso::gp::OutputWarp warp = kyoso::gp::OutputWarp::Fit(data.y, -1.0);
+  double mean = 0, stddev = 0;
+  for (auto _ : state) {
+    warp.Moments(0.3, 0.7, &mean, &stddev);
+    benchmark::DoNotOptimize(stddev);
+  }
+}
+
 // Growth with n at d = 10 on every hardware thread, and the target case on one thread.
 void FitArgs(benchmark::internal::Benchmark* b) {
   b->ArgNames({"n", "d", "threads"});
@@ -171,5 +193,13 @@ BENCHMARK(BM_LogMarginalLikelihoodWithGradient)
     ->Complexity(benchmark::oNCubed);
 BENCHMARK(BM_PredictBatch1000)->Apply(PredictArgs)->Unit(benchmark::kMicrosecond)->Complexity();
 BENCHMARK(BM_PredictWithGradient)->Apply(PredictArgs)->Unit(benchmark::kMicrosecond)->Complexity();
+
+BENCHMARK(BM_OutputWarpFit)
+    ->Arg(100)
+    ->Arg(1000)
+    ->Arg(10000)
+    ->Unit(benchmark::kMicrosecond)
+    ->Complexity(benchmark::oN);
+BENCHMARK(BM_OutputWarpMoments)->Unit(benchmark::kMicrosecond);
 
 BENCHMARK_MAIN();

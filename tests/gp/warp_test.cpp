@@ -172,6 +172,16 @@ TEST(OutputWarp, JsonRoundTripAndClearErrors) {
         << e.what();
   }
   EXPECT_THROW(OutputWarp::FromJson({{"kind", "box_cox"}}), InputError);
+  // Every gp.output_warp problem is reported, each at its own field.
+  try {
+    OutputWarp::FromJson(
+        {{"kind", "yeo_johnson"}, {"lambda", 1.0}, {"center", 0}, {"scale", -2}, {"sign", 0.5}});
+    FAIL() << "scale -2 and sign 0.5 accepted";
+  } catch (const InputError& e) {
+    const std::string text = e.what();
+    EXPECT_NE(text.find("/scale"), std::string::npos) << text;
+    EXPECT_NE(text.find("/sign"), std::string::npos) << text;
+  }
 }
 
 }  // namespace

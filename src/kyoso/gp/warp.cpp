@@ -167,15 +167,13 @@ void OutputWarp::Moments(double mean, double stddev, double* out_mean, double* o
     return;
   }
   const GaussHermite& rule = Rule();
-  double first = 0;
+  Eigen::VectorXd values(rule.nodes.size());
   for (Eigen::Index i = 0; i < rule.nodes.size(); ++i) {
-    first += rule.weights(i) * Inverse(mean + stddev * rule.nodes(i));
+    values(i) = Inverse(mean + stddev * rule.nodes(i));
   }
-  double second = 0;
-  for (Eigen::Index i = 0; i < rule.nodes.size(); ++i) {
-    const double r = Inverse(mean + stddev * rule.nodes(i)) - first;
-    second += rule.weights(i) * r * r;
-  }
+  const double first = rule.weights.dot(values);
+  // Central second moment from the deviations (no cancellation as in E[v^2] - E[v]^2).
+  const double second = rule.weights.dot((values.array() - first).square().matrix());
   *out_mean = first;
   *out_stddev = std::sqrt(second);
 }
