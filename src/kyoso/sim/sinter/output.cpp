@@ -47,7 +47,9 @@ void WriteVtk(const State& state, const std::string& path) {
   out << "# vtk DataFile Version 3.0\nkyoso sinter t=" << std::setprecision(17) << state.time
       << "\nBINARY\nDATASET STRUCTURED_POINTS\n";
   out << "DIMENSIONS " << g.n[0] << ' ' << g.n[1] << ' ' << g.n[2] << "\n";
-  out << "ORIGIN 0 0 0\nSPACING " << g.dx << ' ' << g.dx << ' ' << g.dx << "\n";
+  // Axisymmetric grids: the (r, z) half-plane, values at the cell centres.
+  const double origin = g.axisymmetric ? 0.5 * g.dx : 0.0;
+  out << "ORIGIN " << origin << ' ' << origin << " 0\nSPACING " << g.dx << ' ' << g.dx << ' ' << g.dx << "\n";
   out << "POINT_DATA " << g.size() << "\n";
   auto scalar = [&](const std::string& name, const double* data) {
     out << "SCALARS " << name << " double 1\nLOOKUP_TABLE default\n";
@@ -89,7 +91,7 @@ void WriteCheckpoint(const State& state, const std::string& path) {
                                     state.grid.n[2],
                                     state.num_slots,
                                     state.step,
-                                    0};
+                                    state.grid.axisymmetric ? 1 : 0};
     out.write(reinterpret_cast<const char*>(header), sizeof header);
     const double values[2] = {state.grid.dx, state.time};
     out.write(reinterpret_cast<const char*>(values), sizeof values);
@@ -114,14 +116,16 @@ State ReadCheckpoint(const std::string& path) {
   in.read(reinterpret_cast<char*>(header), sizeof header);
   in.read(reinterpret_cast<char*>(values), sizeof values);
   if (!in || std::memcmp(magic, kMagic, sizeof kMagic) != 0 || (header[0] != 2 && header[0] != 3) ||
-      header[1] < 1 || header[2] < 1 || header[3] < 1 || header[4] < 0 ||
+      header[1] < 1 || header[2] < 1 || header[3] < 1 || header[4] < 0 || header[6] < 0 ||
+      header[6] > 1 ||
       header[1] * header[2] * header[3] > (std::int64_t{1} << 34)) {
     throw InputError(path, "sinter.checkpoint", path + " is not a kyoso sinter checkpoint");
   }
   Grid grid{
       .dims = static_cast<int>(header[0]),
       .n = {static_cast<int>(header[1]), static_cast<int>(header[2]), static_cast<int>(header[3])},
-      .dx = values[0]};
+      .dx = values[0],
+      .axisymmetric = header[6] == 1};
   State state = MakeState(grid, static_cast<int>(header[4]));
   state.step = header[5];
   state.time = values[1];

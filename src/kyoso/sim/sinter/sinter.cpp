@@ -12,6 +12,8 @@
 #include <optional>
 #include <sstream>
 
+#include "kyoso/sim/sinter/axisymmetric.h"
+#include "kyoso/sim/sinter/detail/run_common.h"
 #include "kyoso/sim/sinter/grains.h"
 #include "kyoso/sim/sinter/observables.h"
 #include "kyoso/sim/sinter/output.h"
@@ -41,6 +43,17 @@ const char* ToString(Termination termination) {
 
 State InitialState(const Spec& spec) {
   State state = MakeState(spec.grid, spec.num_order_parameters);
+  if (spec.grid.axisymmetric) {
+    // FillState evaluates the profiles at (i dx, j dx); the cell centres are half a cell
+    // further out, so shift the particles the other way.
+    std::vector<Particle> shifted = spec.particles;
+    for (Particle& p : shifted) {
+      p.center[0] -= 0.5 * spec.grid.dx;
+      p.center[1] -= 0.5 * spec.grid.dx;
+    }
+    FillState(shifted, spec.slots, spec.structure.interface_width, false, state);
+    return state;
+  }
   if (spec.grain_seeds.empty()) {
     FillState(spec.particles, spec.slots, spec.structure.interface_width,
               spec.structure.kind == StructureKind::kCircularGrain, state);
@@ -62,16 +75,6 @@ struct Contact {
   int a, b;
   double d0;
 };
-
-// A physically sane state: finite, and ρ, η not far outside [0, 1] (an explicit scheme that
-// has lost stability overshoots long before it overflows).
-bool Healthy(const State& state) {
-  if (!state.AllFinite()) return false;
-  for (double v : state.rho) {
-    if (v < -1.0 || v > 2.0) return false;
-  }
-  return true;
-}
 
 // The same test on points [begin, end) of every field (several ranks: each rank's owned points).
 bool Healthy(const State& state, std::size_t begin, std::size_t end) {
@@ -96,35 +99,22 @@ struct Integrals {
   Areas areas;
 };
 
-// Adds the wall and CPU time of its lifetime to one phase of the Summary.
-class PhaseTimer {
- public:
-  PhaseTimer(Summary& summary, double PhaseSeconds::*phase)
-      : summary_(summary),
-        phase_(phase),
-        wall_start_(std::chrono::steady_clock::now()),
-        cpu_start_(std::clock()) {}
-  ~PhaseTimer() {
-    summary_.phase_wall_seconds.*phase_ +=
-        std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start_).count();
-    summary_.phase_cpu_seconds.*phase_ +=
-        static_cast<double>(std::clock() - cpu_start_) / CLOCKS_PER_SEC;
-  }
-  PhaseTimer(const PhaseTimer&) = delete;
-  PhaseTimer& operator=(const PhaseTimer&) = delete;
-
- private:
-  Summary& summary_;
-  double PhaseSeconds::*phase_;
-  std::chrono::steady_clock::time_point wall_start_;
-  std::clock_t cpu_start_;
-};
-
 }  // namespace
 
 Result Run(const Spec& spec, const Options& options, ProgressSink* progress) {
   const std::vector<Issue> problems = options.Validate();
   if (!problems.empty()) throw InputError(problems);
+  if (spec.grid.axisymmetric) {
+#ifdef KYOSO_SINTER_MPI
+    int ranks = 1;
+    if (options.communicator != MPI_COMM_NULL) MPI_Comm_size(options.communicator, &ranks);
+    if (ranks > 1) {
+      throw InputError("/grid/geometry", "sinter.axisymmetric",
+                       "the axisymmetric kernel runs on one MPI rank (use threads: --threads N)");
+    }
+#endif
+    return detail::RunAxisymmetric(spec, options, progress);
+  }
   const auto wall_start = std::chrono::steady_clock::now();
   const std::clock_t cpu_start = std::clock();
   auto wall = [&]() {
@@ -204,7 +194,7 @@ Result Run(const Spec& spec, const Options& options, ProgressSink* progress) {
       return slabs->AllRanks(Healthy(slabs->local(), begin, begin + slabs->OwnedSize()));
     }
 #endif
-    return Healthy(state);
+    return detail::Healthy(state);
   };
   const bool writer = rank == 0;
   const bool has_out = !options.output_dir.empty();  // same on every rank: it sets the steps
@@ -253,7 +243,7 @@ Result Run(const Spec& spec, const Options& options, ProgressSink* progress) {
   // flood fill, GrainTracker::Update(SlabFields&), which remaps in the slabs; the loop's copy of
   // the whole fields is then gathered again).
   auto track = [&]() {
-    const PhaseTimer timer(summary, &PhaseSeconds::tracking);
+    const detail::PhaseTimer timer(summary, &PhaseSeconds::tracking);
     int moved = 0;
 #ifdef KYOSO_SINTER_MPI
     if (slabs != nullptr) {
@@ -380,7 +370,7 @@ Result Run(const Spec& spec, const Options& options, ProgressSink* progress) {
     return out;
   };
   auto sample = [&]() {
-    const PhaseTimer timer(summary, &PhaseSeconds::observables);
+    const detail::PhaseTimer timer(summary, &PhaseSeconds::observables);
     const StepModel m = spec.ModelAt(state.time);
     const Integrals integral = integrals(m.coefficients);
     const double mass = integral.mass;
@@ -440,22 +430,7 @@ Result Run(const Spec& spec, const Options& options, ProgressSink* progress) {
 
   const double start_time = state.time;
   const double end_time = spec.end_time;
-  std::vector<double> sample_times;
-  if (spec.log_samples && spec.num_samples > 1) {
-    // Geometric in the time since the start: t_k = first · (span/first)^((k−1)/(n−1)), for
-    // power-law growth (neck radius, grain size) over decades of time.
-    const double span = end_time - start_time;
-    const double first = spec.first_sample > 0.0 ? std::min(spec.first_sample, span) : 1e-3 * span;
-    for (int k = 1; k <= spec.num_samples; ++k) {
-      const double e = static_cast<double>(k - 1) / (spec.num_samples - 1);
-      sample_times.push_back(
-          k == spec.num_samples ? end_time : start_time + first * std::pow(span / first, e));
-    }
-  } else {
-    for (int k = 1; k <= spec.num_samples; ++k) {
-      sample_times.push_back(start_time + (end_time - start_time) * k / spec.num_samples);
-    }
-  }
+  const std::vector<double> sample_times = detail::SampleTimes(spec, start_time);
   std::vector<double> vtk_times = has_out ? spec.vtk_times : std::vector<double>{};
   std::sort(vtk_times.begin(), vtk_times.end());
   std::size_t next_vtk = 0;
@@ -505,7 +480,7 @@ Result Run(const Spec& spec, const Options& options, ProgressSink* progress) {
     if (dt > 0.0) {
       Advection advection;
       if (spec.rigid_body.enabled) track();
-      const PhaseTimer step_timer(summary, &PhaseSeconds::step);
+      const detail::PhaseTimer step_timer(summary, &PhaseSeconds::step);
       if (spec.rigid_body.enabled) {
 #ifdef KYOSO_SINTER_MPI
         if (slabs != nullptr) {
@@ -580,13 +555,13 @@ Result Run(const Spec& spec, const Options& options, ProgressSink* progress) {
     const bool reads_fields = sample_due || checkpoint_due || vtk_due;
 #ifdef KYOSO_SINTER_MPI
     if (slabs != nullptr && reads_fields) {
-      const PhaseTimer timer(summary, &PhaseSeconds::all_gather);
+      const detail::PhaseTimer timer(summary, &PhaseSeconds::all_gather);
       slabs->AllGather(state);
     }
 #endif
     bool healthy = true;
     if (health_due) {
-      const PhaseTimer timer(summary, &PhaseSeconds::health);
+      const detail::PhaseTimer timer(summary, &PhaseSeconds::health);
       healthy = healthy_now();
     }
     if (!healthy) {
@@ -617,7 +592,7 @@ Result Run(const Spec& spec, const Options& options, ProgressSink* progress) {
       }
     }
     write_due_vtk();
-    if (checkpoint_due && writer && Healthy(state)) {
+    if (checkpoint_due && writer && detail::Healthy(state)) {
       WriteCheckpoint(state, out_path("checkpoint.bin"));
     }
     // Several ranks decide at the points where they synchronize anyway.

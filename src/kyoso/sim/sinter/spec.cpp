@@ -9,7 +9,17 @@
 
 namespace kyoso::sim::sinter {
 
-const char* ToString(KernelKind kind) { return kind == KernelKind::kSpectral ? "spectral" : "fd"; }
+const char* ToString(KernelKind kind) {
+  switch (kind) {
+    case KernelKind::kSpectral:
+      return "spectral";
+    case KernelKind::kAxisymmetric:
+      return "axisymmetric";
+    case KernelKind::kFiniteDifference:
+      break;
+  }
+  return "fd";
+}
 
 double Schedule::TemperatureAt(double t) const {
   const double ramp = heating_rate_k_per_s > 0.0
@@ -129,6 +139,12 @@ Spec ParseSpec(const nlohmann::json& json) {
     const auto dx = g->Quantity("dx", dim::kLength, true);
     Positive(*g, "dx", dx);
     spec.grid.dx = dx.value_or(1.0);
+    spec.grid.axisymmetric =
+        g->Choice("geometry", {"periodic", "axisymmetric"}).value_or("periodic") == "axisymmetric";
+    if (spec.grid.axisymmetric && spec.grid.dims != 2) {
+      g->AddIssue("geometry", "sinter.axisymmetric",
+                  "an axisymmetric grid is the (r, z) half-plane: dims must be 2, n = [n_r, n_z]");
+    }
     g->CheckNoUnknownKeys();
   }
   if (spec.grid.dims == 2) spec.grid.n[2] = 1;
@@ -252,9 +268,19 @@ Spec ParseSpec(const nlohmann::json& json) {
 
   // Numerics.
   if (std::optional<ObjectReader> n = root.Object("numerics")) {
-    spec.kernel = n->Choice("kernel", {"fd", "spectral"}).value_or("fd") == "spectral"
-                      ? KernelKind::kSpectral
-                      : KernelKind::kFiniteDifference;
+    const std::string kernel =
+        n->Choice("kernel", {"fd", "spectral", "axisymmetric"})
+            .value_or(spec.grid.axisymmetric ? "axisymmetric" : "fd");
+    spec.kernel = kernel == "spectral"       ? KernelKind::kSpectral
+                  : kernel == "axisymmetric" ? KernelKind::kAxisymmetric
+                                             : KernelKind::kFiniteDifference;
+    if ((spec.kernel == KernelKind::kAxisymmetric) != spec.grid.axisymmetric) {
+      n->AddIssue("kernel", "sinter.axisymmetric",
+                  spec.grid.axisymmetric
+                      ? "an axisymmetric grid runs the axisymmetric kernel (semi-implicit, cosine "
+                        "transform along z); omit kernel or set it to \"axisymmetric\""
+                      : "the axisymmetric kernel needs \"geometry\": \"axisymmetric\" in the grid");
+    }
     const auto slots = n->Integer("num_order_parameters");
     if (slots && (*slots < 1 || *slots > 64)) {
       n->AddIssue("num_order_parameters", "sinter.range", "must be in [1, 64]");
@@ -298,6 +324,7 @@ Spec ParseSpec(const nlohmann::json& json) {
   } else {
     spec.end_time = spec.physical ? spec.model.schedule.EndTime() : 100.0;
     spec.safety = 0.8;
+    if (spec.grid.axisymmetric) spec.kernel = KernelKind::kAxisymmetric;
   }
   if (spec.remap_buffer <= 0.0) spec.remap_buffer = 2.0 * spec.InterfaceWidth();
 
@@ -365,6 +392,25 @@ Spec ParseSpec(const nlohmann::json& json) {
       }
     }
     s->CheckNoUnknownKeys();
+  }
+
+  // The axisymmetric geometry holds bodies of revolution about the one axis r = 0.
+  if (spec.grid.axisymmetric) {
+    const StructureKind kind = spec.structure.kind;
+    if (kind != StructureKind::kTwoParticles && kind != StructureKind::kChain &&
+        kind != StructureKind::kParticles) {
+      issues.Add(JsonPointer(structure_path, "type"), "sinter.axisymmetric",
+                 "an axisymmetric grid holds particles on its axis: two_particles, chain or "
+                 "particles (centres [0, z])");
+    }
+    if (spec.structure.grains_per_particle > 1) {
+      issues.Add(JsonPointer(structure_path, "grains_per_particle"), "sinter.axisymmetric",
+                 "polycrystalline particles are not axisymmetric; use a periodic 3-D grid");
+    }
+    if (spec.rigid_body.enabled) {
+      issues.Add("/rigid_body/enabled", "sinter.axisymmetric",
+                 "rigid-body motion is not implemented for the axisymmetric geometry");
+    }
   }
 
   // Control volume and output.

@@ -22,7 +22,8 @@
 
 namespace kyoso::sim::sinter {
 
-enum class KernelKind { kFiniteDifference, kSpectral };
+// kAxisymmetric: the (r, z) kernel of axisymmetric.h, the only kernel of an axisymmetric grid.
+enum class KernelKind { kFiniteDifference, kSpectral, kAxisymmetric };
 const char* ToString(KernelKind kind);
 
 // Arrhenius parameters of one path: D = D0 exp(−Q/(R T)).

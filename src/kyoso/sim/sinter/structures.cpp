@@ -26,8 +26,18 @@ double Overlap(const Particle& a, const Particle& b) {
 void CheckInside(const std::vector<Particle>& particles, const Grid& grid, double margin,
                  const std::string& path, IssueList& issues) {
   for (std::size_t p = 0; p < particles.size(); ++p) {
+    if (grid.axisymmetric && particles[p].center[0] != 0.0) {
+      issues.Add(JsonPointer(JsonPointer(JsonPointer(path, "particles"), p), "center"),
+                 "sinter.axisymmetric",
+                 "particle " + std::to_string(p) +
+                     " is off the axis: on an axisymmetric grid a centre is [0, z]");
+      continue;
+    }
     for (int d = 0; d < grid.dims; ++d) {
-      const double lo = particles[p].center[d] - particles[p].radius - margin;
+      // Axisymmetric: r extends from the axis (r = 0) to the outer wall only.
+      const double lo = grid.axisymmetric && d == 0
+                            ? 0.0
+                            : particles[p].center[d] - particles[p].radius - margin;
       const double hi = particles[p].center[d] + particles[p].radius + margin;
       if (lo < 0.0 || hi > grid.Length(d)) {
         issues.Add(JsonPointer(JsonPointer(path, "particles"), p), "sinter.particle_outside",
@@ -45,23 +55,36 @@ std::vector<Particle> MakeParticles(const StructureSpec& spec, const Grid& grid,
                                     const std::string& path) {
   std::array<double, 3> mid{0.5 * grid.Length(0), 0.5 * grid.Length(1),
                             grid.dims == 3 ? 0.5 * grid.Length(2) : 0.0};
+  // Pairs and chains lie along x; on an axisymmetric grid along the axis (z, r = 0), centred on
+  // the middle cell's centre so that the contact plane of equal particles holds cell centres.
+  int along = 0;
+  if (grid.axisymmetric) {
+    along = 1;
+    mid = {0.0, (grid.n[1] / 2 + 0.5) * grid.dx, 0.0};
+  }
+  auto at = [&](double position) {
+    std::array<double, 3> c = mid;
+    c[along] = position;
+    return c;
+  };
   std::vector<Particle> out;
   switch (spec.kind) {
     case StructureKind::kTwoParticles: {
       const double r1 = spec.radius;
       const double r2 = spec.radius2 > 0.0 ? spec.radius2 : spec.radius;
       const double d = (r1 + r2) - spec.overlap * std::min(r1, r2);
-      // Centre the pair's extent [x1 − r1, x2 + r2] in the box.
-      const double x1 = mid[0] - 0.5 * (r1 + d + r2) + r1;
-      out.push_back({{x1, mid[1], mid[2]}, r1});
-      out.push_back({{x1 + d, mid[1], mid[2]}, r2});
+      // Centre the pair's extent [x1 − r1, x2 + r2] in the box (equal radii: the contact plane
+      // at the middle).
+      const double x1 = mid[along] - 0.5 * (r1 + d + r2) + r1;
+      out.push_back({at(x1), r1});
+      out.push_back({at(x1 + d), r2});
       break;
     }
     case StructureKind::kChain: {
       const double r = spec.radius;
       const double d = 2.0 * r - spec.overlap * r;
-      const double x0 = mid[0] - 0.5 * d * (spec.count - 1);
-      for (int p = 0; p < spec.count; ++p) out.push_back({{x0 + p * d, mid[1], mid[2]}, r});
+      const double x0 = mid[along] - 0.5 * d * (spec.count - 1);
+      for (int p = 0; p < spec.count; ++p) out.push_back({at(x0 + p * d), r});
       break;
     }
     case StructureKind::kCircularGrain:

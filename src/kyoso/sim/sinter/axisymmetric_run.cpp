@@ -1,0 +1,329 @@
+// The time loop of an axisymmetric run (Spec with grid.axisymmetric): particles on the axis, the
+// semi-implicit (r, z) kernel with the accuracy-controlled step of the spectral kernel, and the
+// observables of bodies of revolution. Run (sinter.cpp) dispatches here. See axisymmetric.h and
+// docs/methods/sinter.md, "Axisymmetric kernel".
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <ctime>
+#include <filesystem>
+#include <numbers>
+#include <sstream>
+
+#include "kyoso/sim/sinter/axisymmetric.h"
+#include "kyoso/sim/sinter/detail/run_common.h"
+#include "kyoso/sim/sinter/output.h"
+
+namespace kyoso::sim::sinter::detail {
+
+namespace {
+
+// One particle of the run: its slot, the z-range of cells whose η of that slot belongs to it
+// (cut at the planes between it and its neighbours on the axis, so particles sharing a slot are
+// told apart), and its initial centre and radius.
+struct AxialParticle {
+  int slot = 0;
+  double z0 = 0.0;
+  double radius = 0.0;
+  double z_lo = 0.0;
+  double z_hi = 0.0;
+};
+
+// The plane of two spheres' sharp intersection circle on the line between their centres:
+// z_a + s (z_b − z_a) with s = (d² + r_a² − r_b²) / (2 d²).
+double ContactPlane(double z_a, double r_a, double z_b, double r_b) {
+  const double d = z_b - z_a;
+  if (d == 0.0) return z_a;
+  const double s = std::clamp((d * d + r_a * r_a - r_b * r_b) / (2.0 * d * d), 0.0, 1.0);
+  return z_a + s * d;
+}
+
+}  // namespace
+
+Result RunAxisymmetric(const Spec& spec, const Options& options, ProgressSink* progress) {
+  const auto wall_start = std::chrono::steady_clock::now();
+  const std::clock_t cpu_start = std::clock();
+  auto wall = [&]() {
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count();
+  };
+  Result result;
+  Summary& summary = result.summary;
+  Series& series = result.series;
+  summary.kernel = KernelKind::kAxisymmetric;
+  summary.dt_given = spec.dt;
+
+  State state;
+  if (!options.restart_path.empty()) {
+    state = ReadCheckpoint(options.restart_path);
+    if (!state.grid.axisymmetric || state.grid.n != spec.grid.n ||
+        state.num_slots != spec.num_order_parameters ||
+        std::fabs(state.grid.dx - spec.grid.dx) > 1e-12 * spec.grid.dx) {
+      throw InputError(options.restart_path, "sinter.checkpoint",
+                       "the checkpoint's grid, geometry or order-parameter count differs from the "
+                       "spec");
+    }
+  } else {
+    state = InitialState(spec);
+  }
+  const Grid& grid = state.grid;
+  const double h = grid.dx;
+  const bool has_out = !options.output_dir.empty();
+  if (has_out) std::filesystem::create_directories(options.output_dir);
+  auto out_path = [&](const std::string& name) {
+    return (std::filesystem::path(options.output_dir) / name).string();
+  };
+  AxisymmetricKernel kernel(grid, state.num_slots, options.num_threads);
+
+  // Particles in axial order, each owning the cells between the contact planes with its
+  // neighbours; contacts between neighbours closer than two interface widths.
+  const double width = spec.InterfaceWidth();
+  std::vector<AxialParticle> particles;
+  for (std::size_t p = 0; p < spec.particles.size(); ++p) {
+    particles.push_back({.slot = spec.slots[p],
+                         .z0 = spec.particles[p].center[1],
+                         .radius = spec.particles[p].radius});
+  }
+  std::sort(particles.begin(), particles.end(),
+            [](const AxialParticle& a, const AxialParticle& b) { return a.z0 < b.z0; });
+  struct Contact {
+    int a, b;
+    double d0;
+  };
+  std::vector<Contact> contacts;
+  for (std::size_t p = 0; p < particles.size(); ++p) {
+    AxialParticle& q = particles[p];
+    q.z_lo = p == 0 ? -INFINITY
+                    : ContactPlane(particles[p - 1].z0, particles[p - 1].radius, q.z0, q.radius);
+    q.z_hi = p + 1 == particles.size()
+                 ? INFINITY
+                 : ContactPlane(q.z0, q.radius, particles[p + 1].z0, particles[p + 1].radius);
+    if (p + 1 < particles.size()) {
+      const double d = particles[p + 1].z0 - q.z0;
+      if (d < q.radius + particles[p + 1].radius + 2.0 * width) {
+        contacts.push_back({static_cast<int>(p), static_cast<int>(p) + 1, d});
+      }
+    }
+  }
+  // Volume and centroid of each particle's η (its slot, within its z-range).
+  auto moments = [&]() {
+    std::vector<AxialMoment> out(particles.size());
+    const double h3 = h * h * h;
+    for (std::size_t p = 0; p < particles.size(); ++p) {
+      const double* e = state.Eta(particles[p].slot);
+      double volume = 0.0;
+      double first = 0.0;
+      for (int j = 0; j < grid.n[1]; ++j) {
+        const double z = (j + 0.5) * h;
+        if (z < particles[p].z_lo || z >= particles[p].z_hi) continue;
+        double column = 0.0;
+        for (int i = 0; i < grid.n[0]; ++i) column += (i + 0.5) * e[grid.Index(i, j, 0)];
+        volume += 2.0 * std::numbers::pi * h3 * column;
+        first += 2.0 * std::numbers::pi * h3 * column * z;
+      }
+      out[p] = {.volume = volume, .z = volume > 0.0 ? first / volume : particles[p].z0};
+    }
+    return out;
+  };
+  const std::vector<AxialMoment> initial_moments = moments();
+
+  // Control volume: given, or r ≤ r_min/2 and z between the outermost centres ± r_min/2.
+  std::array<double, 3> lo = spec.control_lo;
+  std::array<double, 3> hi = spec.control_hi;
+  if (lo == hi && !particles.empty()) {
+    double r_min = INFINITY;
+    for (const AxialParticle& p : particles) r_min = std::min(r_min, p.radius);
+    lo = {0.0, particles.front().z0 - 0.5 * r_min, 0.0};
+    hi = {0.5 * r_min, particles.back().z0 + 0.5 * r_min, 0.0};
+  }
+  auto density = [&]() {
+    double mass = 0.0;
+    double volume = 0.0;
+    for (int j = 0; j < grid.n[1]; ++j) {
+      const double z = (j + 0.5) * h;
+      if (z < lo[1] || z >= hi[1]) continue;
+      for (int i = 0; i < grid.n[0]; ++i) {
+        const double r = (i + 0.5) * h;
+        if (r < lo[0] || r >= hi[0]) continue;
+        mass += (i + 0.5) * state.rho[grid.Index(i, j, 0)];
+        volume += i + 0.5;
+      }
+    }
+    return volume > 0.0 ? mass / volume : 0.0;
+  };
+
+  double initial_mass = 0.0;
+  double last_energy = 0.0;
+  double current_dt = 0.0;
+  const double min_volume = 0.5 * width * width * width;
+  auto sample = [&]() {
+    const PhaseTimer timer(summary, &PhaseSeconds::observables);
+    const StepModel m = spec.ModelAt(state.time);
+    const double mass = AxisymmetricMass(state);
+    const double energy = AxisymmetricFreeEnergy(state, m.coefficients);
+    const Areas areas = AxisymmetricAreas(state);
+    const std::vector<AxialMoment> now = moments();
+    double shrink_sum = 0.0;
+    double neck_sum = 0.0;
+    for (const Contact& c : contacts) {
+      // Centres: initial centre plus the centroid's displacement (a particle's η centroid is
+      // not its geometric centre once a neck forms, but its displacement is the shrinkage).
+      const double za = particles[c.a].z0 + (now[c.a].z - initial_moments[c.a].z);
+      const double zb = particles[c.b].z0 + (now[c.b].z - initial_moments[c.b].z);
+      shrink_sum += (zb - za) / c.d0;
+      neck_sum += AxisymmetricNeckRadius(
+          state, ContactPlane(za, particles[c.a].radius, zb, particles[c.b].radius));
+    }
+    int grains = 0;
+    double radius_sum = 0.0;
+    for (const AxialMoment& g : now) {
+      if (g.volume < min_volume) continue;
+      ++grains;
+      radius_sum += std::cbrt(3.0 * g.volume / (4.0 * std::numbers::pi));
+    }
+    if (series.time.empty()) {
+      initial_mass = mass;
+    } else {
+      summary.mass_drift =
+          std::max(summary.mass_drift, std::fabs(mass - initial_mass) / std::fabs(initial_mass));
+      const double scale = std::max(std::fabs(last_energy), 1e-300);
+      summary.max_energy_increase =
+          std::max(summary.max_energy_increase, (energy - last_energy) / scale);
+    }
+    last_energy = energy;
+    const int count = static_cast<int>(contacts.size());
+    series.time.push_back(state.time);
+    series.temperature.push_back(spec.physical ? spec.model.schedule.TemperatureAt(state.time)
+                                               : 0.0);
+    series.mass.push_back(mass);
+    series.free_energy.push_back(energy);
+    series.density.push_back(density());
+    series.shrinkage.push_back(count > 0 ? 1.0 - shrink_sum / count : 0.0);
+    series.neck_radius.push_back(count > 0 ? neck_sum / count : 0.0);
+    series.grains.push_back(grains);
+    series.mean_grain_radius.push_back(grains > 0 ? radius_sum / grains : 0.0);
+    series.surface_area.push_back(areas.surface);
+    series.gb_area.push_back(areas.grain_boundary);
+    series.dt.push_back(current_dt);
+    return grains;
+  };
+
+  const double start_time = state.time;
+  const std::vector<double> sample_times = SampleTimes(spec, start_time);
+  std::vector<double> vtk_times = has_out ? spec.vtk_times : std::vector<double>{};
+  std::sort(vtk_times.begin(), vtk_times.end());
+  std::size_t next_vtk = 0;
+  auto write_due_vtk = [&]() {
+    while (next_vtk < vtk_times.size() &&
+           vtk_times[next_vtk] <= state.time * (1.0 + 1e-12) + 1e-300) {
+      std::ostringstream name;
+      name << "state_" << next_vtk << ".vtk";
+      WriteVtk(state, out_path(name.str()));
+      ++next_vtk;
+    }
+  };
+
+  // The first step: the forward-Euler limit (the scheme has none, but it is a safe start);
+  // then Δt follows the largest change per step like the spectral kernel's.
+  summary.stable_dt = FdStableStep(grid, spec.ModelAt(state.time));
+  double adaptive_dt = summary.stable_dt;
+  summary.initial_grains = sample();
+  write_due_vtk();
+  State last_good = state;
+  std::size_t next_sample = 0;
+  summary.dt_min = INFINITY;
+  const std::int64_t first_step = state.step;
+  while (next_sample < sample_times.size()) {
+    const StepModel m = spec.ModelAt(state.time);
+    double dt = spec.dt > 0.0 ? spec.dt : adaptive_dt;
+    double target = sample_times[next_sample];
+    if (next_vtk < vtk_times.size()) target = std::min(target, vtk_times[next_vtk]);
+    const double remaining = target - state.time;
+    if (remaining <= 0.0 && next_vtk < vtk_times.size() && vtk_times[next_vtk] <= state.time) {
+      write_due_vtk();
+      continue;
+    }
+    bool hits_target = false;
+    if (dt >= remaining) {
+      dt = remaining;
+      hits_target = true;
+    } else if (dt > 0.5 * remaining) {
+      dt = 0.5 * remaining;  // two even steps instead of a sliver at the end
+    }
+    current_dt = dt;
+    if (dt > 0.0) {
+      const PhaseTimer step_timer(summary, &PhaseSeconds::step);
+      const double change = kernel.Step(state, m, dt);
+      if (!hits_target || dt >= adaptive_dt) {
+        const double factor = change > 0.0 ? 0.9 * spec.max_change / change : 1.5;
+        adaptive_dt = dt * std::clamp(factor, 0.5, 1.5);
+      }
+      summary.dt_min = std::min(summary.dt_min, dt);
+      summary.dt_max = std::max(summary.dt_max, dt);
+    }
+    if (hits_target) state.time = target;
+    const std::int64_t steps_done = state.step - first_step;
+    const bool sample_due = state.time >= sample_times[next_sample];
+    const bool checkpoint_due =
+        has_out && spec.checkpoint_every > 0 && steps_done % spec.checkpoint_every == 0;
+    bool healthy = true;
+    if (steps_done % 50 == 0 || sample_due) {
+      const PhaseTimer timer(summary, &PhaseSeconds::health);
+      healthy = Healthy(state);
+    }
+    if (!healthy) {
+      summary.termination = Termination::kDiverged;
+      std::ostringstream msg;
+      msg << "the fields left their physical range at t = " << state.time << " (step " << state.step
+          << ", dt = " << dt << "); stopped and kept the last good state at t = " << last_good.time;
+      summary.message = msg.str();
+      state = last_good;
+      break;
+    }
+    if (sample_due) {
+      sample();
+      ++next_sample;
+      last_good = state;
+      if (progress != nullptr) {
+        std::ostringstream msg;
+        msg << "t = " << state.time << ", neck radius " << series.neck_radius.back();
+        if (!progress->Update({"sinter", (state.time - start_time) / (spec.end_time - start_time),
+                               msg.str()})) {
+          summary.termination = Termination::kCancelled;
+          summary.message = "cancelled by the caller";
+          break;
+        }
+      }
+    }
+    write_due_vtk();
+    if (checkpoint_due) WriteCheckpoint(state, out_path("checkpoint.bin"));
+    if (options.max_wall_seconds > 0.0 && wall() > options.max_wall_seconds) {
+      summary.termination = Termination::kWallTime;
+      summary.message = "stopped at the wall-time limit";
+      break;
+    }
+  }
+  if (summary.termination == Termination::kCompleted) summary.message = "reached end_time";
+  if (!std::isfinite(summary.dt_min)) summary.dt_min = 0.0;
+  summary.steps = state.step - first_step;
+  summary.final_time = state.time;
+  summary.final_grains = series.grains.empty() ? 0 : series.grains.back();
+  summary.wall_seconds = wall();
+  summary.cpu_seconds = static_cast<double>(std::clock() - cpu_start) / CLOCKS_PER_SEC;
+  if (summary.wall_seconds > 0.0) {
+    summary.updates_per_second = static_cast<double>(summary.steps) *
+                                 static_cast<double>(grid.size()) * (1.0 + state.num_slots) /
+                                 summary.wall_seconds;
+  }
+  if (summary.mass_drift > 1e-10) {
+    summary.warnings.push_back("mass drift " + std::to_string(summary.mass_drift) +
+                               " exceeds round-off");
+  }
+  if (has_out) {
+    WriteCsv(series, out_path("series.csv"));
+    WriteCheckpoint(state, out_path("checkpoint.bin"));
+  }
+  result.state = std::move(state);
+  return result;
+}
+
+}  // namespace kyoso::sim::sinter::detail
