@@ -131,10 +131,12 @@ Result Run(const Spec& spec, const Options& options, ProgressSink* progress) {
   if (!options.restart_path.empty()) {
     state = ReadCheckpoint(options.restart_path);
     if (state.grid.dims != spec.grid.dims || state.grid.n != spec.grid.n ||
+        state.grid.axisymmetric != spec.grid.axisymmetric ||
         state.num_slots != spec.num_order_parameters ||
         std::fabs(state.grid.dx - spec.grid.dx) > 1e-12 * spec.grid.dx) {
       throw InputError(options.restart_path, "sinter.checkpoint",
-                       "the checkpoint's grid or order-parameter count differs from the spec");
+                       "the checkpoint's grid, geometry or order-parameter count differs from "
+                       "the spec");
     }
   } else {
     state = InitialState(spec);
