@@ -386,11 +386,21 @@ double AxisymmetricNeckRadius(const State& state, double z_plane) {
   const int nr = g.n[0];
   const int nz = g.n[1];
   const double h = g.dx;
-  const double s = std::clamp(z_plane / h - 0.5, 0.0, nz - 1.0);
-  const int j0 = std::min(static_cast<int>(s), nz - 2);
+  const double s = z_plane / h - 0.5;  // in cell indices
+  const int j0 = std::clamp(static_cast<int>(std::floor(s)), 0, nz - 2);
   const double w = s - j0;
   auto on_plane = [&](int i) {
-    return (1.0 - w) * state.rho[g.Index(i, j0, 0)] + w * state.rho[g.Index(i, j0 + 1, 0)];
+    const double* rho = state.rho.data();
+    if (s < 0.0 || s > nz - 1.0) {
+      // Between a mirror wall and the first cell centre: ρ is even about the wall, so the
+      // quadratic c0 + c2 ζ² through the two cells next to the wall (ζ from the wall).
+      const bool bottom = s < 0.0;
+      const double r0 = rho[g.Index(i, bottom ? 0 : nz - 1, 0)];
+      const double r1 = rho[g.Index(i, bottom ? 1 : nz - 2, 0)];
+      const double zeta = bottom ? std::max(0.0, s + 0.5) : std::max(0.0, nz - 0.5 - s);
+      return (9.0 * r0 - r1) / 8.0 + (r1 - r0) / 2.0 * zeta * zeta;
+    }
+    return (1.0 - w) * rho[g.Index(i, j0, 0)] + w * rho[g.Index(i, j0 + 1, 0)];
   };
   double previous = on_plane(0);
   if (previous < 0.5) return 0.0;

@@ -57,9 +57,10 @@ double AxisymmetricFreeEnergy(const State& state, const Coefficients& coefficien
 // ∫|∇ρ| dV (free-surface area) and Σ_i ∫|∇η_i| dV (free surfaces once, grain boundaries twice),
 // reduced to the surface and grain-boundary areas as InterfaceAreas does.
 Areas AxisymmetricAreas(const State& state);
-// Neck radius on the plane z = `z_plane`: ρ on the plane (linear in z between cell centres),
-// scanned outward from the axis; the radius where it first falls below ½ (linear in r), 0 when
-// ρ < ½ on the axis. The radius of the disc {ρ ≥ ½} on the plane.
+// Neck radius on the plane z = `z_plane`: ρ on the plane (linear in z between cell centres;
+// between a wall and the first cell centre, the even quadratic through the two cells next to the
+// mirror wall), scanned outward from the axis; the radius where it first falls below ½ (linear
+// in r), 0 when ρ < ½ on the axis. The radius of the disc {ρ ≥ ½} on the plane.
 double AxisymmetricNeckRadius(const State& state, double z_plane);
 // z of the centroid of ∫η_slot dV, and that volume.
 struct AxialMoment {

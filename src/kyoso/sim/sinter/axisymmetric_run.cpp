@@ -85,11 +85,21 @@ Result RunAxisymmetric(const Spec& spec, const Options& options, ProgressSink* p
   }
   std::sort(particles.begin(), particles.end(),
             [](const AxialParticle& a, const AxialParticle& b) { return a.z0 < b.z0; });
+  // A contact between neighbours a < b, or (b < 0) between particle a and its mirror image in
+  // the wall at z = `wall` (mirror walls: a particle near a wall touches its image there).
   struct Contact {
     int a, b;
     double d0;
+    double wall = 0.0;
   };
   std::vector<Contact> contacts;
+  const double box_top = grid.Length(1);
+  if (!particles.empty()) {
+    const AxialParticle& first = particles.front();
+    if (first.z0 > 0.0 && first.z0 - first.radius < 2.0 * width) {
+      contacts.push_back({0, -1, 2.0 * first.z0, 0.0});
+    }
+  }
   for (std::size_t p = 0; p < particles.size(); ++p) {
     AxialParticle& q = particles[p];
     q.z_lo = p == 0 ? -INFINITY
@@ -102,6 +112,13 @@ Result RunAxisymmetric(const Spec& spec, const Options& options, ProgressSink* p
       if (d < q.radius + particles[p + 1].radius + 2.0 * width) {
         contacts.push_back({static_cast<int>(p), static_cast<int>(p) + 1, d});
       }
+    }
+  }
+  if (!particles.empty()) {
+    const AxialParticle& last = particles.back();
+    if (last.z0 < box_top && last.z0 + last.radius > box_top - 2.0 * width) {
+      contacts.push_back({static_cast<int>(particles.size()) - 1, -1,
+                          2.0 * (box_top - last.z0), box_top});
     }
   }
   // Volume and centroid of each particle's η (its slot, within its z-range).
@@ -168,6 +185,11 @@ Result RunAxisymmetric(const Spec& spec, const Options& options, ProgressSink* p
       // Centres: initial centre plus the centroid's displacement (a particle's η centroid is
       // not its geometric centre once a neck forms, but its displacement is the shrinkage).
       const double za = particles[c.a].z0 + (now[c.a].z - initial_moments[c.a].z);
+      if (c.b < 0) {  // the mirror image: the neck lies in the wall
+        shrink_sum += 2.0 * std::fabs(za - c.wall) / c.d0;
+        neck_sum += AxisymmetricNeckRadius(state, c.wall);
+        continue;
+      }
       const double zb = particles[c.b].z0 + (now[c.b].z - initial_moments[c.b].z);
       shrink_sum += (zb - za) / c.d0;
       neck_sum += AxisymmetricNeckRadius(

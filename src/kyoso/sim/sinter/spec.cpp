@@ -358,7 +358,12 @@ Spec ParseSpec(const nlohmann::json& json) {
     st.radius_stddev = stddev.value_or(0.0);
     const auto overlap = s->Number("overlap");
     const auto max_overlap = s->Number("max_overlap");
-    NonNegative(*s, "overlap", overlap);
+    // A negative overlap is a gap between the surfaces (e.g. one cell: the diffuse profiles of
+    // "touching" spheres then bridge without overlapping, docs/methods/sinter.md, "Neck growth").
+    if (overlap && !(*overlap >= -0.5 && *overlap < 2.0)) {
+      s->AddIssue("overlap", "sinter.range",
+                  "overlap must be in [−0.5, 2): (R1 + R2 − d)/min(R1, R2), negative for a gap");
+    }
     NonNegative(*s, "max_overlap", max_overlap);
     st.overlap = overlap.value_or(0.05);
     st.max_overlap = max_overlap.value_or(0.3);

@@ -24,7 +24,7 @@ double Overlap(const Particle& a, const Particle& b) {
 }
 
 void CheckInside(const std::vector<Particle>& particles, const Grid& grid, double margin,
-                 const std::string& path, IssueList& issues) {
+                 double max_overlap, const std::string& path, IssueList& issues) {
   for (std::size_t p = 0; p < particles.size(); ++p) {
     if (grid.axisymmetric && particles[p].center[0] != 0.0) {
       issues.Add(JsonPointer(JsonPointer(JsonPointer(path, "particles"), p), "center"),
@@ -34,11 +34,22 @@ void CheckInside(const std::vector<Particle>& particles, const Grid& grid, doubl
       continue;
     }
     for (int d = 0; d < grid.dims; ++d) {
-      // Axisymmetric: r extends from the axis (r = 0) to the outer wall only.
-      const double lo = grid.axisymmetric && d == 0
-                            ? 0.0
-                            : particles[p].center[d] - particles[p].radius - margin;
-      const double hi = particles[p].center[d] + particles[p].radius + margin;
+      const double c = particles[p].center[d];
+      const double radius = particles[p].radius;
+      double lo = c - radius - margin;
+      double hi = c + radius + margin;
+      if (grid.axisymmetric) {
+        // r runs from the axis to the outer wall. The z walls are mirror planes: a particle may
+        // touch its mirror image there (overlapping it by at most max_overlap) or be centred on
+        // one (then the wall is its equatorial symmetry plane).
+        if (d == 0) {
+          lo = 0.0;
+        } else {
+          const double allowed = 0.5 * max_overlap * radius;
+          lo = c == 0.0 ? 0.0 : std::min(0.0, c - radius + allowed);
+          hi = c == grid.Length(1) ? c : std::max(grid.Length(1), c + radius - allowed);
+        }
+      }
       if (lo < 0.0 || hi > grid.Length(d)) {
         issues.Add(JsonPointer(JsonPointer(path, "particles"), p), "sinter.particle_outside",
                    "particle " + std::to_string(p) +
@@ -134,7 +145,7 @@ std::vector<Particle> MakeParticles(const StructureSpec& spec, const Grid& grid,
   }
   IssueList issues;
   if (spec.kind != StructureKind::kCircularGrain) {
-    CheckInside(out, grid, spec.interface_width, path, issues);
+    CheckInside(out, grid, spec.interface_width, spec.max_overlap, path, issues);
   }
   for (std::size_t p = 0; p < out.size(); ++p) {
     if (!(out[p].radius > 0.0)) {
