@@ -68,11 +68,9 @@ AxisymmetricKernel::AxisymmetricKernel(const Grid& grid, int num_slots, int num_
   const fftw_r2r_kind forward_kind[1] = {FFTW_REDFT10};
   const fftw_r2r_kind inverse_kind[1] = {FFTW_REDFT01};
   plans_->forward = fftw_plan_many_r2r(1, length, nr, plans_->buffer, nullptr, 1, nz,
-                                       plans_->buffer, nullptr, 1, nz, forward_kind,
-                                       FFTW_ESTIMATE);
+                                       plans_->buffer, nullptr, 1, nz, forward_kind, FFTW_ESTIMATE);
   plans_->inverse = fftw_plan_many_r2r(1, length, nr, plans_->buffer, nullptr, 1, nz,
-                                       plans_->buffer, nullptr, 1, nz, inverse_kind,
-                                       FFTW_ESTIMATE);
+                                       plans_->buffer, nullptr, 1, nz, inverse_kind, FFTW_ESTIMATE);
 }
 
 AxisymmetricKernel::~AxisymmetricKernel() {
@@ -248,8 +246,8 @@ double AxisymmetricKernel::Step(State& state, const StepModel& model, double dt)
   for (int j = 0; j < nz; ++j) {
     for (int i = 0; i < nr; ++i) {
       const std::size_t c = static_cast<std::size_t>(i) + static_cast<std::size_t>(nr) * j;
-      mu_[c] = DfDrhoSums(co.a, co.b, rho[c], s2_[c], s3_[c]) -
-               co.kappa_rho * laplacian(rho, i, j, c);
+      mu_[c] =
+          DfDrhoSums(co.a, co.b, rho[c], s2_[c], s3_[c]) - co.kappa_rho * laplacian(rho, i, j, c);
     }
   }
   // Δt ∇_h·(M ∇_h μ) with face mobilities ½(M_c + M_nb).
@@ -275,7 +273,8 @@ double AxisymmetricKernel::Step(State& state, const StepModel& model, double dt)
   for (int j = 0; j < nz; ++j) {
     for (int i = 0; i < nr; ++i) {
       const std::size_t c = static_cast<std::size_t>(i) + static_cast<std::size_t>(nr) * j;
-      rho_next_[c] = rho[c] + scale * buffer[static_cast<std::size_t>(j) + static_cast<std::size_t>(nz) * i];
+      rho_next_[c] =
+          rho[c] + scale * buffer[static_cast<std::size_t>(j) + static_cast<std::size_t>(nz) * i];
     }
   }
 

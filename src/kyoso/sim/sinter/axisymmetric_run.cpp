@@ -117,8 +117,8 @@ Result RunAxisymmetric(const Spec& spec, const Options& options, ProgressSink* p
   if (!particles.empty()) {
     const AxialParticle& last = particles.back();
     if (last.z0 < box_top && last.z0 + last.radius > box_top - 2.0 * width) {
-      contacts.push_back({static_cast<int>(particles.size()) - 1, -1,
-                          2.0 * (box_top - last.z0), box_top});
+      contacts.push_back(
+          {static_cast<int>(particles.size()) - 1, -1, 2.0 * (box_top - last.z0), box_top});
     }
   }
   // Volume and centroid of each particle's η (its slot, within its z-range).
@@ -308,8 +308,8 @@ Result RunAxisymmetric(const Spec& spec, const Options& options, ProgressSink* p
       if (progress != nullptr) {
         std::ostringstream msg;
         msg << "t = " << state.time << ", neck radius " << series.neck_radius.back();
-        if (!progress->Update({"sinter", (state.time - start_time) / (spec.end_time - start_time),
-                               msg.str()})) {
+        if (!progress->Update(
+                {"sinter", (state.time - start_time) / (spec.end_time - start_time), msg.str()})) {
           summary.termination = Termination::kCancelled;
           summary.message = "cancelled by the caller";
           break;

@@ -49,7 +49,8 @@ void WriteVtk(const State& state, const std::string& path) {
   out << "DIMENSIONS " << g.n[0] << ' ' << g.n[1] << ' ' << g.n[2] << "\n";
   // Axisymmetric grids: the (r, z) half-plane, values at the cell centres.
   const double origin = g.axisymmetric ? 0.5 * g.dx : 0.0;
-  out << "ORIGIN " << origin << ' ' << origin << " 0\nSPACING " << g.dx << ' ' << g.dx << ' ' << g.dx << "\n";
+  out << "ORIGIN " << origin << ' ' << origin << " 0\nSPACING " << g.dx << ' ' << g.dx << ' '
+      << g.dx << "\n";
   out << "POINT_DATA " << g.size() << "\n";
   auto scalar = [&](const std::string& name, const double* data) {
     out << "SCALARS " << name << " double 1\nLOOKUP_TABLE default\n";
@@ -117,8 +118,7 @@ State ReadCheckpoint(const std::string& path) {
   in.read(reinterpret_cast<char*>(values), sizeof values);
   if (!in || std::memcmp(magic, kMagic, sizeof kMagic) != 0 || (header[0] != 2 && header[0] != 3) ||
       header[1] < 1 || header[2] < 1 || header[3] < 1 || header[4] < 0 || header[6] < 0 ||
-      header[6] > 1 ||
-      header[1] * header[2] * header[3] > (std::int64_t{1} << 34)) {
+      header[6] > 1 || header[1] * header[2] * header[3] > (std::int64_t{1} << 34)) {
     throw InputError(path, "sinter.checkpoint", path + " is not a kyoso sinter checkpoint");
   }
   Grid grid{

@@ -268,9 +268,8 @@ Spec ParseSpec(const nlohmann::json& json) {
 
   // Numerics.
   if (std::optional<ObjectReader> n = root.Object("numerics")) {
-    const std::string kernel =
-        n->Choice("kernel", {"fd", "spectral", "axisymmetric"})
-            .value_or(spec.grid.axisymmetric ? "axisymmetric" : "fd");
+    const std::string kernel = n->Choice("kernel", {"fd", "spectral", "axisymmetric"})
+                                   .value_or(spec.grid.axisymmetric ? "axisymmetric" : "fd");
     spec.kernel = kernel == "spectral"       ? KernelKind::kSpectral
                   : kernel == "axisymmetric" ? KernelKind::kAxisymmetric
                                              : KernelKind::kFiniteDifference;
