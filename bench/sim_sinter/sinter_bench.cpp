@@ -10,6 +10,7 @@
 #include <cmath>
 
 #include "bench_problems.h"
+#include "kyoso/sim/sinter/axisymmetric.h"
 #include "kyoso/sim/sinter/fd_kernel.h"
 #include "kyoso/sim/sinter/spectral_kernel.h"
 #include "kyoso/sim/sinter/structures.h"
@@ -75,6 +76,33 @@ void BM_SpectralStep3D(benchmark::State& bs) {
   SetCounters(bs, s);
 }
 BENCHMARK(BM_SpectralStep3D)->Arg(64)->Unit(benchmark::kMillisecond);
+
+// The axisymmetric kernel on two touching spheres of radius a (grid (a + 10) × (4a + 24), two
+// order parameters, surface diffusion), the grids of the neck-growth runs in
+// docs/methods/sinter.md ("Axisymmetric kernel"). Args: a, threads. items: field updates (3 per
+// cell).
+void BM_AxisymmetricStep(benchmark::State& bs) {
+  const int a = static_cast<int>(bs.range(0));
+  const Grid g{.dims = 2, .n = {a + 10, 4 * a + 24, 1}, .dx = 1.0, .axisymmetric = true};
+  State s = MakeState(g, 2);
+  const double mid = (g.n[1] / 2 + 0.5) * g.dx;
+  FillState({{{-0.5, mid - a - 0.5, 0.0}, static_cast<double>(a)},
+             {{-0.5, mid + a - 0.5, 0.0}, static_cast<double>(a)}},
+            {0, 1}, 2.58, false, s);
+  const StepModel model{.coefficients = {.a = 16.0, .b = 1.0, .kappa_rho = 10.0, .kappa_eta = 5.0},
+                        .mobility = {.surface = 4.0},
+                        .l = 1.0};
+  AxisymmetricKernel kernel(g, 2, static_cast<int>(bs.range(1)));
+  for (auto _ : bs) {
+    benchmark::DoNotOptimize(kernel.Step(s, model, 0.01));
+  }
+  const double points = static_cast<double>(g.size());
+  bs.SetItemsProcessed(static_cast<int64_t>(bs.iterations() * points * 3));
+}
+BENCHMARK(BM_AxisymmetricStep)
+    ->ArgsProduct({{60, 120, 240, 480}, {1, 2}})
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime();
 
 // Peak streaming bandwidth of this core (a = b + s·c over 3 arrays of 8 MiB·k), the bound the
 // FD kernel's bytes/s is compared with.
