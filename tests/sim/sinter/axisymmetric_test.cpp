@@ -14,7 +14,9 @@
 #include "kyoso/sim/sinter/output.h"
 #include "kyoso/sim/sinter/sinter.h"
 #include "kyoso/sim/sinter/structures.h"
+#include "neck_fit.h"
 #include "support/expect_close.h"
+#include "test_model.h"
 
 namespace kyoso::sim::sinter {
 namespace {
@@ -78,10 +80,7 @@ State TwoSpheres(const Grid& g, double radius, double gap) {
   return state;
 }
 
-const StepModel kModel{
-    .coefficients = {.a = 16.0, .b = 1.0, .kappa_rho = 10.0, .kappa_eta = 5.0},
-    .mobility = {.volume = 0.01, .vapor = 0.001, .surface = 4.0, .grain_boundary = 0.4},
-    .l = 1.0};
+const StepModel kModel = testing::TestModel();
 
 // One large step (Δt = 5, far beyond the explicit limit ~0.002): the new fields satisfy the
 // scheme's linear systems, A (ρ¹ − ρ⁰) = Δt ∇·(M∇μ⁰) with A = I + Δt S(−S_ρ Δ_h + κ_ρ Δ_h²) and
@@ -421,24 +420,12 @@ TEST(NeckGrowthNicholsMullins, InverseSlopeBetweenFiveAndAHalfAndSixAndAHalf) {
   ASSERT_EQ(r.summary.termination, Termination::kCompleted) << r.summary.message;
   EXPECT_LT(r.summary.mass_drift, 1e-13);
   EXPECT_LE(r.summary.max_energy_increase, 0.0);
-  const double a = 119.5;
-  double sx = 0.0, sy = 0.0, sxx = 0.0, sxy = 0.0;
-  int count = 0;
   for (std::size_t k = 1; k < r.series.time.size(); ++k) {
     EXPECT_GE(r.series.neck_radius[k], r.series.neck_radius[k - 1]);
-    const double x = r.series.neck_radius[k] / a;
-    if (x < 0.05 || x > 0.3) continue;
-    const double lx = std::log(x);
-    const double lt = std::log(r.series.time[k]);
-    sx += lt;
-    sy += lx;
-    sxx += lt * lt;
-    sxy += lt * lx;
-    ++count;
   }
-  ASSERT_GE(count, 20);
-  const double slope = (count * sxy - sx * sy) / (count * sxx - sx * sx);
-  const double n = 1.0 / slope;
+  const testing::NeckFit fit = testing::NeckInverseSlope(r.series, 119.5, 0.05, 0.3);
+  ASSERT_GE(fit.samples, 20);
+  const double n = fit.n;
   EXPECT_GE(n, 5.5);
   EXPECT_LE(n, 6.5);
 }

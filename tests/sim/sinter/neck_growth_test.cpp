@@ -8,6 +8,7 @@
 #include <string>
 
 #include "kyoso/sim/sinter/sinter.h"
+#include "neck_fit.h"
 #include "support/expect_close.h"
 
 namespace kyoso::sim::sinter {
@@ -31,25 +32,9 @@ nlohmann::json SurfaceDiffusionPair(const std::string& kernel) {
   return j;
 }
 
-// Inverse slope n of log(x/a) against log t (least squares) over the samples with
-// lo ≤ x/a ≤ hi; 0 when fewer than 4 samples fall in the window.
+// Inverse slope n of log(x/a) against log t over lo ≤ x/a ≤ hi (0 with fewer than 4 samples).
 double InverseSlope(const Series& s, double lo, double hi) {
-  double sx = 0.0, sy = 0.0, sxx = 0.0, sxy = 0.0;
-  int count = 0;
-  for (std::size_t k = 0; k < s.time.size(); ++k) {
-    const double ratio = s.neck_radius[k] / kRadius;
-    if (s.time[k] <= 0.0 || ratio < lo || ratio > hi) continue;
-    const double lx = std::log(s.time[k]);
-    const double ly = std::log(ratio);
-    sx += lx;
-    sy += ly;
-    sxx += lx * lx;
-    sxy += lx * ly;
-    ++count;
-  }
-  if (count < 4) return 0.0;
-  const double slope = (count * sxy - sx * sy) / (count * sxx - sx * sx);
-  return 1.0 / slope;
+  return testing::NeckInverseSlope(s, kRadius, lo, hi).n;
 }
 
 // Oracles: touching spheres have no neck at t = 0 (the ρ = ½ surfaces meet in a point; the

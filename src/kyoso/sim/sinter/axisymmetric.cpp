@@ -9,6 +9,7 @@
 #include <cmath>
 #include <mutex>
 #include <numbers>
+#include <utility>
 
 #ifdef _OPENMP
 #include <omp.h>
@@ -22,6 +23,18 @@ namespace kyoso::sim::sinter {
 namespace {
 
 constexpr double kTwoPi = 2.0 * std::numbers::pi;
+
+// The z-modes [first, last) of the calling thread of a parallel region (all of them outside one):
+// contiguous, even blocks, so each thread's banded solves run down the rows for its own modes.
+std::pair<int, int> ThisThreadsModes(int nz) {
+#ifdef _OPENMP
+  const long threads = omp_get_num_threads();
+  const long t = omp_get_thread_num();
+  return {static_cast<int>(nz * t / threads), static_cast<int>(nz * (t + 1) / threads)};
+#else
+  return {0, nz};
+#endif
+}
 
 }  // namespace
 
@@ -99,14 +112,7 @@ void AxisymmetricKernel::SolveRho(double dt, double s, double s_rho, double kapp
   auto d = [&](int i) { return -(lower_[i] + upper_[i]); };
 #pragma omp parallel num_threads(num_threads_)
   {
-    int first = 0;
-    int last = nz;
-#ifdef _OPENMP
-    const int threads = omp_get_num_threads();
-    const int t = omp_get_thread_num();
-    first = static_cast<int>(static_cast<long>(nz) * t / threads);
-    last = static_cast<int>(static_cast<long>(nz) * (t + 1) / threads);
-#endif
+    const auto [first, last] = ThisThreadsModes(nz);
     for (int i = 0; i < nr; ++i) {
       const double a_i = lower_[i];
       const double c_i = upper_[i];
@@ -179,14 +185,7 @@ void AxisymmetricKernel::SolveEta(double c, double s_eta, double kappa) {
   auto row = [nz](int i) { return static_cast<std::size_t>(i) * nz; };
 #pragma omp parallel num_threads(num_threads_)
   {
-    int first = 0;
-    int last = nz;
-#ifdef _OPENMP
-    const int threads = omp_get_num_threads();
-    const int t = omp_get_thread_num();
-    first = static_cast<int>(static_cast<long>(nz) * t / threads);
-    last = static_cast<int>(static_cast<long>(nz) * (t + 1) / threads);
-#endif
+    const auto [first, last] = ThisThreadsModes(nz);
     for (int i = 0; i < nr; ++i) {
       const double base = 1.0 + c * s_eta + c * kappa * (lower_[i] + upper_[i]);
       const double ck = c * kappa;

@@ -52,19 +52,7 @@ Result RunAxisymmetric(const Spec& spec, const Options& options, ProgressSink* p
   summary.kernel = KernelKind::kAxisymmetric;
   summary.dt_given = spec.dt;
 
-  State state;
-  if (!options.restart_path.empty()) {
-    state = ReadCheckpoint(options.restart_path);
-    if (!state.grid.axisymmetric || state.grid.n != spec.grid.n ||
-        state.num_slots != spec.num_order_parameters ||
-        std::fabs(state.grid.dx - spec.grid.dx) > 1e-12 * spec.grid.dx) {
-      throw InputError(options.restart_path, "sinter.checkpoint",
-                       "the checkpoint's grid, geometry or order-parameter count differs from the "
-                       "spec");
-    }
-  } else {
-    state = InitialState(spec);
-  }
+  State state = StartingState(spec, options);
   const Grid& grid = state.grid;
   const double h = grid.dx;
   const bool has_out = !options.output_dir.empty();
@@ -168,8 +156,6 @@ Result RunAxisymmetric(const Spec& spec, const Options& options, ProgressSink* p
     return volume > 0.0 ? mass / volume : 0.0;
   };
 
-  double initial_mass = 0.0;
-  double last_energy = 0.0;
   double current_dt = 0.0;
   const double min_volume = 0.5 * width * width * width;
   auto sample = [&]() {
@@ -202,30 +188,18 @@ Result RunAxisymmetric(const Spec& spec, const Options& options, ProgressSink* p
       ++grains;
       radius_sum += std::cbrt(3.0 * g.volume / (4.0 * std::numbers::pi));
     }
-    if (series.time.empty()) {
-      initial_mass = mass;
-    } else {
-      summary.mass_drift =
-          std::max(summary.mass_drift, std::fabs(mass - initial_mass) / std::fabs(initial_mass));
-      const double scale = std::max(std::fabs(last_energy), 1e-300);
-      summary.max_energy_increase =
-          std::max(summary.max_energy_increase, (energy - last_energy) / scale);
-    }
-    last_energy = energy;
     const int count = static_cast<int>(contacts.size());
-    series.time.push_back(state.time);
-    series.temperature.push_back(spec.physical ? spec.model.schedule.TemperatureAt(state.time)
-                                               : 0.0);
-    series.mass.push_back(mass);
-    series.free_energy.push_back(energy);
-    series.density.push_back(density());
-    series.shrinkage.push_back(count > 0 ? 1.0 - shrink_sum / count : 0.0);
-    series.neck_radius.push_back(count > 0 ? neck_sum / count : 0.0);
-    series.grains.push_back(grains);
-    series.mean_grain_radius.push_back(grains > 0 ? radius_sum / grains : 0.0);
-    series.surface_area.push_back(areas.surface);
-    series.gb_area.push_back(areas.grain_boundary);
-    series.dt.push_back(current_dt);
+    RecordSample(spec, state.time,
+                 {.mass = mass,
+                  .free_energy = energy,
+                  .density = density(),
+                  .shrinkage = count > 0 ? 1.0 - shrink_sum / count : 0.0,
+                  .neck_radius = count > 0 ? neck_sum / count : 0.0,
+                  .grains = grains,
+                  .mean_grain_radius = grains > 0 ? radius_sum / grains : 0.0,
+                  .areas = areas,
+                  .dt = current_dt},
+                 series, summary);
     return grains;
   };
 
@@ -264,25 +238,17 @@ Result RunAxisymmetric(const Spec& spec, const Options& options, ProgressSink* p
       write_due_vtk();
       continue;
     }
-    bool hits_target = false;
-    if (dt >= remaining) {
-      dt = remaining;
-      hits_target = true;
-    } else if (dt > 0.5 * remaining) {
-      dt = 0.5 * remaining;  // two even steps instead of a sliver at the end
-    }
+    const StepToTarget taken = ClipStep(dt, remaining);
+    dt = taken.dt;
     current_dt = dt;
     if (dt > 0.0) {
       const PhaseTimer step_timer(summary, &PhaseSeconds::step);
       const double change = kernel.Step(state, m, dt);
-      if (!hits_target || dt >= adaptive_dt) {
-        const double factor = change > 0.0 ? 0.9 * spec.max_change / change : 1.5;
-        adaptive_dt = dt * std::clamp(factor, 0.5, 1.5);
-      }
+      adaptive_dt = AdaptStep(adaptive_dt, taken, change, spec.max_change);
       summary.dt_min = std::min(summary.dt_min, dt);
       summary.dt_max = std::max(summary.dt_max, dt);
     }
-    if (hits_target) state.time = target;
+    if (taken.hits_target) state.time = target;
     const std::int64_t steps_done = state.step - first_step;
     const bool sample_due = state.time >= sample_times[next_sample];
     const bool checkpoint_due =
@@ -294,10 +260,7 @@ Result RunAxisymmetric(const Spec& spec, const Options& options, ProgressSink* p
     }
     if (!healthy) {
       summary.termination = Termination::kDiverged;
-      std::ostringstream msg;
-      msg << "the fields left their physical range at t = " << state.time << " (step " << state.step
-          << ", dt = " << dt << "); stopped and kept the last good state at t = " << last_good.time;
-      summary.message = msg.str();
+      summary.message = DivergedMessage(state, dt, last_good.time);
       state = last_good;
       break;
     }
@@ -324,22 +287,8 @@ Result RunAxisymmetric(const Spec& spec, const Options& options, ProgressSink* p
       break;
     }
   }
-  if (summary.termination == Termination::kCompleted) summary.message = "reached end_time";
-  if (!std::isfinite(summary.dt_min)) summary.dt_min = 0.0;
-  summary.steps = state.step - first_step;
-  summary.final_time = state.time;
   summary.final_grains = series.grains.empty() ? 0 : series.grains.back();
-  summary.wall_seconds = wall();
-  summary.cpu_seconds = static_cast<double>(std::clock() - cpu_start) / CLOCKS_PER_SEC;
-  if (summary.wall_seconds > 0.0) {
-    summary.updates_per_second = static_cast<double>(summary.steps) *
-                                 static_cast<double>(grid.size()) * (1.0 + state.num_slots) /
-                                 summary.wall_seconds;
-  }
-  if (summary.mass_drift > 1e-10) {
-    summary.warnings.push_back("mass drift " + std::to_string(summary.mass_drift) +
-                               " exceeds round-off");
-  }
+  FinishSummary(summary, state, first_step, wall(), cpu_start);
   if (has_out) {
     WriteCsv(series, out_path("series.csv"));
     WriteCheckpoint(state, out_path("checkpoint.bin"));

@@ -127,20 +127,7 @@ Result Run(const Spec& spec, const Options& options, ProgressSink* progress) {
   summary.kernel = spec.kernel;
   summary.dt_given = spec.dt;
 
-  State state;
-  if (!options.restart_path.empty()) {
-    state = ReadCheckpoint(options.restart_path);
-    if (state.grid.dims != spec.grid.dims || state.grid.n != spec.grid.n ||
-        state.grid.axisymmetric != spec.grid.axisymmetric ||
-        state.num_slots != spec.num_order_parameters ||
-        std::fabs(state.grid.dx - spec.grid.dx) > 1e-12 * spec.grid.dx) {
-      throw InputError(options.restart_path, "sinter.checkpoint",
-                       "the checkpoint's grid, geometry or order-parameter count differs from "
-                       "the spec");
-    }
-  } else {
-    state = InitialState(spec);
-  }
+  State state = detail::StartingState(spec, options);
   const Grid& grid = state.grid;
 
   // MPI (Options::communicator): every rank runs this loop with identical decisions; the step
@@ -334,8 +321,6 @@ Result Run(const Spec& spec, const Options& options, ProgressSink* progress) {
     }
   }
 
-  double initial_mass = 0.0;
-  double last_energy = 0.0;
   double current_dt = 0.0;
   // Mass, free energy, areas and density: on one rank of the whole state; on several, partial
   // sums over each rank's owned planes (the gradients read one ghost plane per side, exchanged
@@ -405,29 +390,18 @@ Result Run(const Spec& spec, const Options& options, ProgressSink* progress) {
     const int shrink_count = static_cast<int>(contacts.size());
     double radius_sum = 0.0;
     for (const GrainInfo& g : grains) radius_sum += EquivalentRadius(grid, g.volume);
-    if (series.time.empty()) {
-      initial_mass = mass;
-    } else {
-      summary.mass_drift =
-          std::max(summary.mass_drift, std::fabs(mass - initial_mass) / std::fabs(initial_mass));
-      const double scale = std::max(std::fabs(last_energy), 1e-300);
-      summary.max_energy_increase =
-          std::max(summary.max_energy_increase, (energy - last_energy) / scale);
-    }
-    last_energy = energy;
-    series.time.push_back(state.time);
-    series.temperature.push_back(spec.physical ? spec.model.schedule.TemperatureAt(state.time)
-                                               : 0.0);
-    series.mass.push_back(mass);
-    series.free_energy.push_back(energy);
-    series.density.push_back(integral.density);
-    series.shrinkage.push_back(shrink_count > 0 ? 1.0 - shrink_sum / shrink_count : 0.0);
-    series.neck_radius.push_back(shrink_count > 0 ? neck_sum / shrink_count : 0.0);
-    series.grains.push_back(static_cast<int>(grains.size()));
-    series.mean_grain_radius.push_back(grains.empty() ? 0.0 : radius_sum / grains.size());
-    series.surface_area.push_back(areas.surface);
-    series.gb_area.push_back(areas.grain_boundary);
-    series.dt.push_back(current_dt);
+    detail::RecordSample(
+        spec, state.time,
+        {.mass = mass,
+         .free_energy = energy,
+         .density = integral.density,
+         .shrinkage = shrink_count > 0 ? 1.0 - shrink_sum / shrink_count : 0.0,
+         .neck_radius = shrink_count > 0 ? neck_sum / shrink_count : 0.0,
+         .grains = static_cast<int>(grains.size()),
+         .mean_grain_radius = grains.empty() ? 0.0 : radius_sum / grains.size(),
+         .areas = areas,
+         .dt = current_dt},
+        series, summary);
   };
 
   const double start_time = state.time;
@@ -471,13 +445,9 @@ Result Run(const Spec& spec, const Options& options, ProgressSink* progress) {
         continue;
       }
     }
-    bool hits_target = false;
-    if (dt >= remaining) {
-      dt = remaining;
-      hits_target = true;
-    } else if (dt > 0.5 * remaining) {
-      dt = 0.5 * remaining;  // two even steps instead of a sliver at the end
-    }
+    const detail::StepToTarget taken = detail::ClipStep(dt, remaining);
+    dt = taken.dt;
+    const bool hits_target = taken.hits_target;
     current_dt = dt;
     if (dt > 0.0) {
       Advection advection;
@@ -534,10 +504,7 @@ Result Run(const Spec& spec, const Options& options, ProgressSink* progress) {
       }
       if (spec.kernel == KernelKind::kSpectral) {
         // Several ranks: `change` is the global maximum, the same on every rank.
-        if (!hits_target || dt >= spectral_dt) {
-          const double factor = change > 0.0 ? 0.9 * spec.max_change / change : 1.5;
-          spectral_dt = dt * std::clamp(factor, 0.5, 1.5);
-        }
+        spectral_dt = detail::AdaptStep(spectral_dt, taken, change, spec.max_change);
       }
       summary.dt_min = std::min(summary.dt_min, dt);
       summary.dt_max = std::max(summary.dt_max, dt);
@@ -568,10 +535,7 @@ Result Run(const Spec& spec, const Options& options, ProgressSink* progress) {
     }
     if (!healthy) {
       summary.termination = Termination::kDiverged;
-      std::ostringstream msg;
-      msg << "the fields left their physical range at t = " << state.time << " (step " << state.step
-          << ", dt = " << dt << "); stopped and kept the last good state at t = " << last_good.time;
-      summary.message = msg.str();
+      summary.message = detail::DivergedMessage(state, dt, last_good.time);
       state = last_good;
       break;
     }
@@ -606,22 +570,8 @@ Result Run(const Spec& spec, const Options& options, ProgressSink* progress) {
       break;
     }
   }
-  if (summary.termination == Termination::kCompleted) summary.message = "reached end_time";
-  if (!std::isfinite(summary.dt_min)) summary.dt_min = 0.0;
-  summary.steps = state.step - first_step;
-  summary.final_time = state.time;
   summary.final_grains = static_cast<int>(tracker.grains().size());
-  summary.wall_seconds = wall();
-  summary.cpu_seconds = static_cast<double>(std::clock() - cpu_start) / CLOCKS_PER_SEC;
-  if (summary.wall_seconds > 0.0) {
-    summary.updates_per_second = static_cast<double>(summary.steps) *
-                                 static_cast<double>(grid.size()) * (1.0 + state.num_slots) /
-                                 summary.wall_seconds;
-  }
-  if (summary.mass_drift > 1e-10) {
-    summary.warnings.push_back("mass drift " + std::to_string(summary.mass_drift) +
-                               " exceeds round-off");
-  }
+  detail::FinishSummary(summary, state, first_step, wall(), cpu_start);
   if (has_out && writer) {
     WriteCsv(series, out_path("series.csv"));
     WriteCheckpoint(state, out_path("checkpoint.bin"));
