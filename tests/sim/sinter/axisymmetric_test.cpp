@@ -258,6 +258,23 @@ TEST(AxisymmetricRun, NeckGrowthMatchesTheThreeDimensionalSpectralKernel) {
   ExpectClose(axi.series.mass[0], box.series.mass[0], 0.01);
 }
 
+// numerics.max_dt caps the accuracy-controlled step (the stabilization slows slow modes by
+// 1 + Δt S k²(S_ρ + κ k²), which max_change alone cannot see; docs/methods/sinter.md, "Neck
+// growth"): without it the steps grow to 0.006-0.022; capped at 0.004 none exceeds the cap, some
+// reach it, and the run takes more steps.
+TEST(AxisymmetricRun, MaxDtCapsTheAdaptiveStep) {
+  const Result free_run = sinter::Run(ParseSpec(AxisymmetricJson()), {});
+  EXPECT_GT(free_run.summary.dt_max, 0.004);
+  nlohmann::json capped = AxisymmetricJson();
+  capped["numerics"]["max_dt"] = 0.004;
+  const Result r = sinter::Run(ParseSpec(capped), {});
+  EXPECT_LE(r.summary.dt_max, 0.004);
+  ExpectClose(r.summary.dt_max, 0.004, 1e-12);
+  EXPECT_GT(r.summary.steps, free_run.summary.steps);
+  capped["numerics"]["max_dt"] = -1;
+  EXPECT_THROW(ParseSpec(capped), InputError);
+}
+
 // Bad specs name the field: an axisymmetric grid is 2-D, runs only its own kernel, holds only
 // particles on its axis, without polycrystals or rigid-body motion.
 TEST(AxisymmetricSpec, RefusesWhatTheGeometryCannotHold) {

@@ -221,7 +221,8 @@ Result RunAxisymmetric(const Spec& spec, const Options& options, ProgressSink* p
   // The first step: the forward-Euler limit (the scheme has none, but it is a safe start);
   // then Δt follows the largest change per step like the spectral kernel's.
   summary.stable_dt = FdStableStep(grid, spec.ModelAt(state.time));
-  double adaptive_dt = summary.stable_dt;
+  double adaptive_dt =
+      spec.max_dt > 0.0 ? std::min(summary.stable_dt, spec.max_dt) : summary.stable_dt;
   summary.initial_grains = sample();
   write_due_vtk();
   State last_good = state;
@@ -244,7 +245,7 @@ Result RunAxisymmetric(const Spec& spec, const Options& options, ProgressSink* p
     if (dt > 0.0) {
       const PhaseTimer step_timer(summary, &PhaseSeconds::step);
       const double change = kernel.Step(state, m, dt);
-      adaptive_dt = AdaptStep(adaptive_dt, taken, change, spec.max_change);
+      adaptive_dt = AdaptStep(adaptive_dt, taken, change, spec.max_change, spec.max_dt);
       summary.dt_min = std::min(summary.dt_min, dt);
       summary.dt_max = std::max(summary.dt_max, dt);
     }

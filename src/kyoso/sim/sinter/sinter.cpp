@@ -390,18 +390,17 @@ Result Run(const Spec& spec, const Options& options, ProgressSink* progress) {
     const int shrink_count = static_cast<int>(contacts.size());
     double radius_sum = 0.0;
     for (const GrainInfo& g : grains) radius_sum += EquivalentRadius(grid, g.volume);
-    detail::RecordSample(
-        spec, state.time,
-        {.mass = mass,
-         .free_energy = energy,
-         .density = integral.density,
-         .shrinkage = shrink_count > 0 ? 1.0 - shrink_sum / shrink_count : 0.0,
-         .neck_radius = shrink_count > 0 ? neck_sum / shrink_count : 0.0,
-         .grains = static_cast<int>(grains.size()),
-         .mean_grain_radius = grains.empty() ? 0.0 : radius_sum / grains.size(),
-         .areas = areas,
-         .dt = current_dt},
-        series, summary);
+    detail::RecordSample(spec, state.time,
+                         {.mass = mass,
+                          .free_energy = energy,
+                          .density = integral.density,
+                          .shrinkage = shrink_count > 0 ? 1.0 - shrink_sum / shrink_count : 0.0,
+                          .neck_radius = shrink_count > 0 ? neck_sum / shrink_count : 0.0,
+                          .grains = static_cast<int>(grains.size()),
+                          .mean_grain_radius = grains.empty() ? 0.0 : radius_sum / grains.size(),
+                          .areas = areas,
+                          .dt = current_dt},
+                         series, summary);
   };
 
   const double start_time = state.time;
@@ -434,6 +433,7 @@ Result Run(const Spec& spec, const Options& options, ProgressSink* progress) {
     double dt = spec.dt;
     if (dt <= 0.0) {
       dt = spec.kernel == KernelKind::kSpectral ? spectral_dt : spec.safety * stable_step(m);
+      if (spec.max_dt > 0.0) dt = std::min(dt, spec.max_dt);
     }
     double target = sample_times[next_sample];
     if (next_vtk < vtk_times.size()) target = std::min(target, vtk_times[next_vtk]);
@@ -504,7 +504,7 @@ Result Run(const Spec& spec, const Options& options, ProgressSink* progress) {
       }
       if (spec.kernel == KernelKind::kSpectral) {
         // Several ranks: `change` is the global maximum, the same on every rank.
-        spectral_dt = detail::AdaptStep(spectral_dt, taken, change, spec.max_change);
+        spectral_dt = detail::AdaptStep(spectral_dt, taken, change, spec.max_change, spec.max_dt);
       }
       summary.dt_min = std::min(summary.dt_min, dt);
       summary.dt_max = std::max(summary.dt_max, dt);

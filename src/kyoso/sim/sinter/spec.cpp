@@ -301,6 +301,9 @@ Spec ParseSpec(const nlohmann::json& json) {
       n->AddIssue("max_change", "sinter.range", "max_change must be in (0, 0.5]");
     }
     spec.max_change = max_change.value_or(0.002);
+    const auto max_dt = n->Quantity("max_dt", dim::kTime);
+    Positive(*n, "max_dt", max_dt);
+    spec.max_dt = max_dt.value_or(0.0);
     const auto samples = n->Integer("num_samples");
     if (samples && (*samples < 1 || *samples > 100000)) {
       n->AddIssue("num_samples", "sinter.range", "must be in [1, 100000]");

@@ -73,6 +73,7 @@ struct Spec {
   double dt = 0.0;            // 0: adaptive (safety × stable limit)
   double safety = 0.8;        // FD: fraction of the stable limit used by the adaptive step
   double max_change = 0.002;  // spectral: target of the largest |Δρ|, |Δη| per step
+  double max_dt = 0.0;        // adaptive steps: upper bound (0: none), see docs/methods/sinter.md
   int num_samples = 50;       // rows of the time series
   bool log_samples = false;   // samples geometric in time (from first_sample to end_time)
   double first_sample = 0.0;  // log_samples: first sample time after the start (0: end/1000)

@@ -47,8 +47,8 @@ void RecordSample(const Spec& spec, double time, const SampleRow& row, Series& s
   if (!series.time.empty()) {
     const double initial_mass = series.mass.front();
     const double last_energy = series.free_energy.back();
-    summary.mass_drift = std::max(summary.mass_drift,
-                                  std::fabs(row.mass - initial_mass) / std::fabs(initial_mass));
+    summary.mass_drift =
+        std::max(summary.mass_drift, std::fabs(row.mass - initial_mass) / std::fabs(initial_mass));
     const double scale = std::max(std::fabs(last_energy), 1e-300);
     summary.max_energy_increase =
         std::max(summary.max_energy_increase, (row.free_energy - last_energy) / scale);
@@ -81,10 +81,12 @@ StepToTarget ClipStep(double dt, double remaining) {
   return {dt, false};
 }
 
-double AdaptStep(double adaptive_dt, const StepToTarget& taken, double change, double max_change) {
+double AdaptStep(double adaptive_dt, const StepToTarget& taken, double change, double max_change,
+                 double max_dt) {
   if (taken.hits_target && taken.dt < adaptive_dt) return adaptive_dt;
   const double factor = change > 0.0 ? 0.9 * max_change / change : 1.5;
-  return taken.dt * std::clamp(factor, 0.5, 1.5);
+  const double next = taken.dt * std::clamp(factor, 0.5, 1.5);
+  return max_dt > 0.0 ? std::min(next, max_dt) : next;
 }
 
 std::string DivergedMessage(const State& state, double dt, double last_good_time) {

@@ -36,8 +36,10 @@ struct StepToTarget {
 StepToTarget ClipStep(double dt, double remaining);
 
 // The accuracy-controlled step of the semi-implicit kernels: Δt·clamp(0.9 Δ*/Δ, 0.5, 1.5) from the
-// largest change Δ of the last step (not adapted after a step shortened to hit a target).
-double AdaptStep(double adaptive_dt, const StepToTarget& taken, double change, double max_change);
+// largest change Δ of the last step (not adapted after a step shortened to hit a target), at most
+// max_dt when that is > 0.
+double AdaptStep(double adaptive_dt, const StepToTarget& taken, double change, double max_change,
+                 double max_dt);
 
 // The Summary message of a run stopped because the fields left their range.
 std::string DivergedMessage(const State& state, double dt, double last_good_time);
