@@ -415,8 +415,9 @@ Spec ParseSpec(const nlohmann::json& json) {
                  "polycrystalline particles are not axisymmetric; use a periodic 3-D grid");
     }
     if (spec.rigid_body.enabled) {
-      issues.Add("/rigid_body/enabled", "sinter.axisymmetric",
-                 "rigid-body motion is not implemented for the axisymmetric geometry");
+      issues.Add(
+          "/rigid_body/enabled", "sinter.axisymmetric",
+          "rigid-body motion is not available on the axisymmetric geometry; use a periodic grid");
     }
   }
 
