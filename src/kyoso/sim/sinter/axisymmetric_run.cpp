@@ -183,10 +183,13 @@ Result RunAxisymmetric(const Spec& spec, const Options& options, ProgressSink* p
     }
     int grains = 0;
     double radius_sum = 0.0;
-    for (const AxialMoment& g : now) {
-      if (g.volume < min_volume) continue;
+    for (std::size_t p = 0; p < now.size(); ++p) {
+      if (now[p].volume < min_volume) continue;
       ++grains;
-      radius_sum += std::cbrt(3.0 * g.volume / (4.0 * std::numbers::pi));
+      // A particle centred on a wall is half in the box: its grain is twice the volume seen.
+      const bool halved = particles[p].z0 == 0.0 || particles[p].z0 == box_top;
+      const double volume = (halved ? 2.0 : 1.0) * now[p].volume;
+      radius_sum += std::cbrt(3.0 * volume / (4.0 * std::numbers::pi));
     }
     const int count = static_cast<int>(contacts.size());
     RecordSample(spec, state.time,
