@@ -24,24 +24,34 @@ namespace {
 
 constexpr double kTwoPi = 2.0 * std::numbers::pi;
 
-// The z-modes [first, last) of the calling thread of a parallel region (all of them outside one):
-// contiguous, even blocks, so each thread's banded solves run down the rows for its own modes.
-std::pair<int, int> ThisThreadsModes(int nz) {
+// The share [first, last) of `count` items (z-modes, cells) of the calling thread of a parallel
+// region (all of them outside one): contiguous, even blocks, so each thread's banded solves run
+// down the rows for its own modes.
+std::pair<std::size_t, std::size_t> ThisThreadsShare(std::size_t count) {
 #ifdef _OPENMP
-  const long threads = omp_get_num_threads();
-  const long t = omp_get_thread_num();
-  return {static_cast<int>(nz * t / threads), static_cast<int>(nz * (t + 1) / threads)};
+  const std::size_t threads = static_cast<std::size_t>(omp_get_num_threads());
+  const std::size_t t = static_cast<std::size_t>(omp_get_thread_num());
+  return {count * t / threads, count * (t + 1) / threads};
 #else
-  return {0, nz};
+  return {0, count};
 #endif
 }
 
 }  // namespace
 
+// The cosine transforms along z of every r column (the buffer is z-fastest), split into one
+// single-threaded FFTW plan per thread over its block of columns and run from an OpenMP loop:
+// FFTW's own thread pool next to OpenMP's spinning workers oversubscribed the cores (two threads
+// ran no faster than one).
 struct AxisymmetricKernel::Plans {
-  fftw_plan forward = nullptr;  // DCT-II along z of every r column, in place on `buffer`
-  fftw_plan inverse = nullptr;  // DCT-III (unnormalized: × 2 n_z)
-  double* buffer = nullptr;     // z fastest: index k + n_z i (the transpose of the fields)
+  std::vector<fftw_plan> forward;  // DCT-II, in place on `buffer`
+  std::vector<fftw_plan> inverse;  // DCT-III (unnormalized: × 2 n_z)
+  double* buffer = nullptr;        // z fastest: index k + n_z i (the transpose of the fields)
+  void Run(const std::vector<fftw_plan>& plans, int num_threads) const {
+    const int count = static_cast<int>(plans.size());
+#pragma omp parallel for num_threads(num_threads) schedule(static, 1)
+    for (int t = 0; t < count; ++t) fftw_execute(plans[t]);
+  }
 };
 
 AxisymmetricKernel::AxisymmetricKernel(const Grid& grid, int num_slots, int num_threads)
@@ -76,20 +86,27 @@ AxisymmetricKernel::AxisymmetricKernel(const Grid& grid, int num_slots, int num_
   if (plans_->buffer == nullptr) throw std::bad_alloc();
   std::lock_guard<std::mutex> lock(detail::FftwPlannerMutex());
   detail::InitFftwThreadsLocked();
-  fftw_plan_with_nthreads(num_threads_);
+  fftw_plan_with_nthreads(1);
   const int length[1] = {nz};
   const fftw_r2r_kind forward_kind[1] = {FFTW_REDFT10};
   const fftw_r2r_kind inverse_kind[1] = {FFTW_REDFT01};
-  plans_->forward = fftw_plan_many_r2r(1, length, nr, plans_->buffer, nullptr, 1, nz,
-                                       plans_->buffer, nullptr, 1, nz, forward_kind, FFTW_ESTIMATE);
-  plans_->inverse = fftw_plan_many_r2r(1, length, nr, plans_->buffer, nullptr, 1, nz,
-                                       plans_->buffer, nullptr, 1, nz, inverse_kind, FFTW_ESTIMATE);
+  const int blocks = std::min(num_threads_, nr);
+  for (int t = 0; t < blocks; ++t) {
+    const int first = nr * t / blocks;
+    const int count = nr * (t + 1) / blocks - first;
+    double* start = plans_->buffer + static_cast<std::size_t>(first) * nz;
+    const unsigned flags = FFTW_ESTIMATE | FFTW_UNALIGNED;
+    plans_->forward.push_back(fftw_plan_many_r2r(1, length, count, start, nullptr, 1, nz, start,
+                                                 nullptr, 1, nz, forward_kind, flags));
+    plans_->inverse.push_back(fftw_plan_many_r2r(1, length, count, start, nullptr, 1, nz, start,
+                                                 nullptr, 1, nz, inverse_kind, flags));
+  }
 }
 
 AxisymmetricKernel::~AxisymmetricKernel() {
   std::lock_guard<std::mutex> lock(detail::FftwPlannerMutex());
-  if (plans_->forward != nullptr) fftw_destroy_plan(plans_->forward);
-  if (plans_->inverse != nullptr) fftw_destroy_plan(plans_->inverse);
+  for (fftw_plan plan : plans_->forward) fftw_destroy_plan(plan);
+  for (fftw_plan plan : plans_->inverse) fftw_destroy_plan(plan);
   detail::FftwFree(plans_->buffer);
 }
 
@@ -112,7 +129,9 @@ void AxisymmetricKernel::SolveRho(double dt, double s, double s_rho, double kapp
   auto d = [&](int i) { return -(lower_[i] + upper_[i]); };
 #pragma omp parallel num_threads(num_threads_)
   {
-    const auto [first, last] = ThisThreadsModes(nz);
+    const auto [first_mode, last_mode] = ThisThreadsShare(static_cast<std::size_t>(nz));
+    const int first = static_cast<int>(first_mode);
+    const int last = static_cast<int>(last_mode);
     for (int i = 0; i < nr; ++i) {
       const double a_i = lower_[i];
       const double c_i = upper_[i];
@@ -185,7 +204,9 @@ void AxisymmetricKernel::SolveEta(double c, double s_eta, double kappa) {
   auto row = [nz](int i) { return static_cast<std::size_t>(i) * nz; };
 #pragma omp parallel num_threads(num_threads_)
   {
-    const auto [first, last] = ThisThreadsModes(nz);
+    const auto [first_mode, last_mode] = ThisThreadsShare(static_cast<std::size_t>(nz));
+    const int first = static_cast<int>(first_mode);
+    const int last = static_cast<int>(last_mode);
     for (int i = 0; i < nr; ++i) {
       const double base = 1.0 + c * s_eta + c * kappa * (lower_[i] + upper_[i]);
       const double ck = c * kappa;
@@ -230,8 +251,16 @@ double AxisymmetricKernel::Step(State& state, const StepModel& model, double dt)
 
   std::vector<const double*> eta(static_cast<std::size_t>(num_slots_));
   for (int slot = 0; slot < num_slots_; ++slot) eta[slot] = state.Eta(slot);
-  const double max_mobility = detail::SumsAndMobility(model.mobility, rho, eta, n, s1_.data(),
-                                                      s2_.data(), s3_.data(), mobility_.data());
+  double max_mobility = 0.0;
+#pragma omp parallel num_threads(num_threads_) reduction(max : max_mobility)
+  {
+    const auto [begin, end] = ThisThreadsShare(n);
+    std::vector<const double*> part(eta);
+    for (const double*& p : part) p += begin;
+    max_mobility = detail::SumsAndMobility(model.mobility, rho + begin, part, end - begin,
+                                           s1_.data() + begin, s2_.data() + begin,
+                                           s3_.data() + begin, mobility_.data() + begin);
+  }
 
   // μ = ∂f/∂ρ − κ_ρ Δ_h ρ.
   auto laplacian = [&](const double* u, int i, int j, std::size_t c) {
@@ -265,9 +294,9 @@ double AxisymmetricKernel::Step(State& state, const StepModel& model, double dt)
     }
   }
   const double scale = 1.0 / (2.0 * nz);
-  fftw_execute(plans_->forward);
+  plans_->Run(plans_->forward, num_threads_);
   SolveRho(dt, max_mobility, 0.5 * CurvatureBoundRho(co), co.kappa_rho);
-  fftw_execute(plans_->inverse);
+  plans_->Run(plans_->inverse, num_threads_);
 #pragma omp parallel for num_threads(num_threads_) schedule(static)
   for (int j = 0; j < nz; ++j) {
     for (int i = 0; i < nr; ++i) {
@@ -290,9 +319,9 @@ double AxisymmetricKernel::Step(State& state, const StepModel& model, double dt)
             (1.0 + c_l * s_eta) * e[c] - c_l * DfDetaSums(co.b, rho[c], e[c], s2_[c]);
       }
     }
-    fftw_execute(plans_->forward);
+    plans_->Run(plans_->forward, num_threads_);
     SolveEta(c_l, s_eta, co.kappa_eta);
-    fftw_execute(plans_->inverse);
+    plans_->Run(plans_->inverse, num_threads_);
     double* out = eta_next_.data() + static_cast<std::size_t>(slot) * n;
 #pragma omp parallel for num_threads(num_threads_) schedule(static)
     for (int j = 0; j < nz; ++j) {
@@ -304,8 +333,11 @@ double AxisymmetricKernel::Step(State& state, const StepModel& model, double dt)
   }
 
   double change = 0.0;
+  const std::size_t eta_size = eta_next_.size();
+#pragma omp parallel for num_threads(num_threads_) schedule(static) reduction(max : change)
   for (std::size_t c = 0; c < n; ++c) change = std::max(change, std::fabs(rho_next_[c] - rho[c]));
-  for (std::size_t c = 0; c < eta_next_.size(); ++c) {
+#pragma omp parallel for num_threads(num_threads_) schedule(static) reduction(max : change)
+  for (std::size_t c = 0; c < eta_size; ++c) {
     change = std::max(change, std::fabs(eta_next_[c] - state.eta[c]));
   }
   std::swap(state.rho, rho_next_);
