@@ -317,6 +317,40 @@ TEST(AxisymmetricSpec, RefusesWhatTheGeometryCannotHold) {
   expect_issue(periodic, "/numerics/kernel");
 }
 
+// The mirror walls accept a particle touching its image within max_overlap and refuse one that
+// overlaps it further (sinter.particle_outside) or lies beyond the wall; an overlap outside
+// [−0.5, 2) is refused at its field.
+TEST(AxisymmetricSpec, MirrorWallsBoundTheOverlapWithTheImage) {
+  auto one_sphere = [](double z, double radius) {
+    nlohmann::json j = AxisymmetricJson();
+    j["grid"]["n"] = {60, 40};
+    j["structure"] = {{"type", "particles"},
+                      {"particles", {{{"center", {0, z}}, {"radius", radius}}}}};
+    j["numerics"]["num_order_parameters"] = 1;
+    return j;
+  };
+  EXPECT_NO_THROW(ParseSpec(one_sphere(40, 39.5)));  // centred on the top wall, gap 1 cell
+  EXPECT_NO_THROW(ParseSpec(one_sphere(40, 44)));    // overlaps its image by 8/44 = 0.18 ≤ 0.3
+  auto expect_code = [](const nlohmann::json& j, const std::string& path, const std::string& code) {
+    try {
+      ParseSpec(j);
+      ADD_FAILURE() << "expected " << code << " at " << path;
+    } catch (const InputError& e) {
+      bool found = false;
+      for (const Issue& issue : e.issues())
+        found = found || (issue.path == path && issue.code == code);
+      EXPECT_TRUE(found) << e.what();
+    }
+  };
+  // Overlaps its image in the bottom wall by (50 − 40)/25 = 0.4 > max_overlap 0.3.
+  expect_code(one_sphere(20, 25), "/structure/particles/0", "sinter.particle_outside");
+  // Centred beyond the top wall.
+  expect_code(one_sphere(45, 10), "/structure/particles/0", "sinter.particle_outside");
+  nlohmann::json gap = AxisymmetricJson();
+  gap["structure"]["overlap"] = -0.6;
+  expect_code(gap, "/structure/overlap", "sinter.range");
+}
+
 // Explicit particles on the axis (unequal radii) run; the chain structure lies along z.
 TEST(AxisymmetricSpec, PlacesParticlesOnTheAxis) {
   nlohmann::json j = AxisymmetricJson();

@@ -199,5 +199,25 @@ TEST(DistributedRun, RigidBodyMotionMatchesOneRankWithBothKernels) {
   }
 }
 
+// The axisymmetric kernel runs on one rank: a run over several ranks is refused with
+// sinter.axisymmetric at /grid/geometry on every rank (nothing is computed).
+TEST(DistributedRun, RefusesTheAxisymmetricGeometryOnSeveralRanks) {
+  const Spec spec = ParseSpec(nlohmann::json::parse(R"({
+    "grid": {"dims": 2, "geometry": "axisymmetric", "n": [20, 61], "dx": 1},
+    "model": {"A": 16, "B": 1, "kappa_rho": 10, "kappa_eta": 5, "L": 1,
+              "mobility": {"volume": 0, "vapor": 0, "surface": 4, "grain_boundary": 0}},
+    "structure": {"type": "two_particles", "radius": 10, "overlap": 0.1},
+    "numerics": {"end_time": 1, "num_order_parameters": 2}
+  })"));
+  try {
+    sinter::Run(spec, {.communicator = MPI_COMM_WORLD});
+    ADD_FAILURE() << "expected sinter.axisymmetric";
+  } catch (const InputError& e) {
+    ASSERT_EQ(e.issues().size(), 1u);
+    EXPECT_EQ(e.issues()[0].path, "/grid/geometry");
+    EXPECT_EQ(e.issues()[0].code, "sinter.axisymmetric");
+  }
+}
+
 }  // namespace
 }  // namespace kyoso::sim::sinter

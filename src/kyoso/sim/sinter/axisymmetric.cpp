@@ -257,9 +257,9 @@ double AxisymmetricKernel::Step(State& state, const StepModel& model, double dt)
     const auto [begin, end] = ThisThreadsShare(n);
     std::vector<const double*> part(eta);
     for (const double*& p : part) p += begin;
-    max_mobility = detail::SumsAndMobility(model.mobility, rho + begin, part, end - begin,
-                                           s1_.data() + begin, s2_.data() + begin,
-                                           s3_.data() + begin, mobility_.data() + begin);
+    max_mobility =
+        detail::SumsAndMobility(model.mobility, rho + begin, part, end - begin, s1_.data() + begin,
+                                s2_.data() + begin, s3_.data() + begin, mobility_.data() + begin);
   }
 
   // μ = ∂f/∂ρ − κ_ρ Δ_h ρ.
@@ -442,18 +442,19 @@ double AxisymmetricNeckRadius(const State& state, double z_plane) {
   return nr * h;
 }
 
-AxialMoment AxisymmetricSlotMoment(const State& state, int slot) {
+AxialMoment AxisymmetricSlotMoment(const State& state, int slot, double z_lo, double z_hi) {
   const Grid& g = state.grid;
   const double h = g.dx;
   const double* e = state.Eta(slot);
   double volume = 0.0;
   double first = 0.0;
   for (int j = 0; j < g.n[1]; ++j) {
-    for (int i = 0; i < g.n[0]; ++i) {
-      const double v = kTwoPi * (i + 0.5) * h * h * h * e[g.Index(i, j, 0)];
-      volume += v;
-      first += v * (j + 0.5) * h;
-    }
+    const double z = (j + 0.5) * h;
+    if (z < z_lo || z >= z_hi) continue;
+    double column = 0.0;
+    for (int i = 0; i < g.n[0]; ++i) column += (i + 0.5) * e[g.Index(i, j, 0)];
+    volume += kTwoPi * h * h * h * column;
+    first += kTwoPi * h * h * h * column * z;
   }
   return {.volume = volume, .z = volume > 0.0 ? first / volume : 0.0};
 }

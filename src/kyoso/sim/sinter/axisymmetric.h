@@ -15,6 +15,7 @@
 // kernel".
 #pragma once
 
+#include <cmath>
 #include <memory>
 #include <vector>
 
@@ -62,11 +63,13 @@ Areas AxisymmetricAreas(const State& state);
 // mirror wall), scanned outward from the axis; the radius where it first falls below ½ (linear
 // in r), 0 when ρ < ½ on the axis. The radius of the disc {ρ ≥ ½} on the plane.
 double AxisymmetricNeckRadius(const State& state, double z_plane);
-// z of the centroid of ∫η_slot dV, and that volume.
+// ∫η_slot dV over the cells with z_lo ≤ z < z_hi (default: all), and the z of its centroid (0
+// when the volume is 0). The run restricts a slot to one particle's cells this way.
 struct AxialMoment {
   double volume = 0.0;
   double z = 0.0;
 };
-AxialMoment AxisymmetricSlotMoment(const State& state, int slot);
+AxialMoment AxisymmetricSlotMoment(const State& state, int slot, double z_lo = -INFINITY,
+                                   double z_hi = INFINITY);
 
 }  // namespace kyoso::sim::sinter

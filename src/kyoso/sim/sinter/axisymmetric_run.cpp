@@ -111,21 +111,11 @@ Result RunAxisymmetric(const Spec& spec, const Options& options, ProgressSink* p
   }
   // Volume and centroid of each particle's η (its slot, within its z-range).
   auto moments = [&]() {
-    std::vector<AxialMoment> out(particles.size());
-    const double h3 = h * h * h;
-    for (std::size_t p = 0; p < particles.size(); ++p) {
-      const double* e = state.Eta(particles[p].slot);
-      double volume = 0.0;
-      double first = 0.0;
-      for (int j = 0; j < grid.n[1]; ++j) {
-        const double z = (j + 0.5) * h;
-        if (z < particles[p].z_lo || z >= particles[p].z_hi) continue;
-        double column = 0.0;
-        for (int i = 0; i < grid.n[0]; ++i) column += (i + 0.5) * e[grid.Index(i, j, 0)];
-        volume += 2.0 * std::numbers::pi * h3 * column;
-        first += 2.0 * std::numbers::pi * h3 * column * z;
-      }
-      out[p] = {.volume = volume, .z = volume > 0.0 ? first / volume : particles[p].z0};
+    std::vector<AxialMoment> out;
+    for (const AxialParticle& p : particles) {
+      AxialMoment m = AxisymmetricSlotMoment(state, p.slot, p.z_lo, p.z_hi);
+      if (m.volume <= 0.0) m.z = p.z0;
+      out.push_back(m);
     }
     return out;
   };
